@@ -91,3 +91,81 @@ in_root() {
 	exit
 }
 export FGL_CACHE
+# The developer's git identity, for commits made inside the toolchain root.
+if [ -z "${FGL_IN_ROOT:-}" ]; then
+	FGL_GIT_NAME=${FGL_GIT_NAME:-$(git config user.name 2>/dev/null || true)}
+	FGL_GIT_EMAIL=${FGL_GIT_EMAIL:-$(git config user.email 2>/dev/null || true)}
+	export FGL_GIT_NAME FGL_GIT_EMAIL
+fi
+
+# The patches of the series, in order, as paths (from patches/series).
+series_patches() {
+	local p
+	[ -f "$FGL_REPO/patches/series" ] || die "patches/series is missing"
+	while read -r p; do
+		case $p in ''|'#'*) continue ;; esac
+		[ -f "$FGL_REPO/patches/$p" ] || die "patches/series names $p, which is not in patches/"
+		printf '%s\n' "$FGL_REPO/patches/$p"
+	done <"$FGL_REPO/patches/series"
+}
+series_key() {
+	# shellcheck disable=SC2046
+	hash_files "$FGL_REPO/patches/series" $(series_patches)
+}
+
+# apply_series DIR: reset the git tree DIR to the base tag and apply the
+# series with git am; a patch that does not apply stops with its name and
+# git's reason. Only the files that the patches touch change on disk.
+apply_series() {
+	local dir=$1 p out
+	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	git -C "$dir" checkout -q -B fgraph-lifecycle "v$FGL_BASE_VERSION"
+	git -C "$dir" reset -q --hard "v$FGL_BASE_VERSION"
+	for p in $(series_patches); do
+		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			printf '%s\n' "$out" | grep -v '^hint:' >&2
+			die "patches/${p##*/} does not apply to Linux $FGL_BASE_VERSION (git am's reason above); fix it in the work tree and run 'make patches'"
+		fi
+	done
+}
+
+# The series applied at a fixed path, for builds: kbuild rebuilds only what
+# the changed patches touch.
+series_source() {
+	local src=$FGL_WORK/series/linux key base
+	key=$(series_key)
+	if [ "$(cat "$src/.git/fgl-series" 2>/dev/null)" != "$key" ]; then
+		base=$("$FGL_REPO/ci/base-tree.sh")
+		if [ ! -f "$src/.git/fgl-cloned" ]; then
+			rm -rf "$src"
+			mkdir -p "${src%/*}"
+			git clone -q --no-checkout "$base" "$src"
+			touch "$src/.git/fgl-cloned"
+		fi
+		log "applying the series ($(series_patches | wc -l) patches) in $src"
+		export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
+		export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
+		apply_series "$src"
+		printf '%s\n' "$key" >"$src/.git/fgl-series"
+	fi
+	printf '%s\n' "$src"
+}
+
+variants() {
+	local f
+	for f in "$FGL_REPO"/kernel-config/*.config; do
+		f=${f##*/}
+		[ "$f" = common.config ] || printf '%s ' "${f%.config}"
+	done
+}
+
+# kernel_key VARIANT: what a variant's kernel image is made from.
+kernel_key() {
+	local v=$1
+	printf '%s %s %s %s\n' "$(toolchain_key)" "$(series_key)" \
+		"$(hash_files "$FGL_REPO/kernel-config/common.config" \
+			"$FGL_REPO/kernel-config/$v.config" "$FGL_REPO/ci/build.sh")" \
+		"$FGL_BASE_VERSION" | sha256sum | cut -c1-16
+}
+kernel_dir() { printf '%s/kernels/%s-%s\n' "$FGL_WORK" "$1" "$(kernel_key "$1")"; }
