@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# fgraph-lifecycle workbench: the front door. 'make help' lists the targets.
+#
+# Everything expensive is cached under FGL_CACHE (default
+# /var/cache/fgraph-lifecycle), keyed by what made it.
+
+VARIANT ?= rust
+CMD     ?=
+APPEND  ?=
+TIMEOUT ?= 600
+TREE    ?= $(CURDIR)/linux
+
+export FGL_TREE := $(TREE)
+export FGL_APPEND := $(APPEND)
+export FGL_TIMEOUT := $(TIMEOUT)
+ifdef FORCE
+export FGL_FORCE := 1
+endif
+ifdef FGL_CACHE
+export FGL_CACHE
+endif
+
+.PHONY: help toolchain base tree patches build guest run test clean-cache
+
+help: ## list the targets
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo
+	@echo "  Variables: VARIANT=rust (kernel-config/VARIANT.config), CMD='...',"
+	@echo "  APPEND='kernel parameters', TIMEOUT=seconds, TREE=work tree, FORCE=1"
+
+toolchain: ## make the Debian 13 toolchain root (once; cached)
+	@ci/toolchain.sh >/dev/null
+
+base: ## make the git repository of pristine Linux 7.3.4 (once; cached)
+	@ci/base-tree.sh >/dev/null
+
+tree: ## make the work tree: base + patches/ by git am (FORCE=1 remakes it)
+	@ci/tree.sh
+
+patches: ## write patches/ from the work tree's commits
+	@ci/export-patches.sh
+
+build: ## build kernel variant VARIANT from patches/ (cached)
+	@ci/build.sh $(VARIANT) >/dev/null
+
+guest: ## boot VARIANT in virtme-ng, run CMD as root, exit with its status
+	@test -n "$(CMD)" || { echo "error: say what to run: make guest CMD='...'" >&2; exit 2; }
+	@ci/guest.sh $(VARIANT) "$$FGL_CMD"
+guest: export FGL_CMD = $(CMD)
+
+run: ## from nothing: build and boot the patched kernel, show function_graph and the stacks
+	@ci/run.sh
+
+test: ## everything that must pass; ends with 'N passed, N failed'
+	@ci/test.sh
+
+clean-cache: ## remove the whole cache (toolchain, base, builds, logs)
+	@ci/clean-cache.sh

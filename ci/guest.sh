@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a built variant in virtme-ng, run a command as root, exit with its
+# status.
+#
+# Usage: ci/guest.sh VARIANT 'COMMAND LINE'
+# Env:   FGL_APPEND     extra kernel parameters
+#        FGL_TIMEOUT    seconds before the guest is killed (default 600)
+#        FGL_KVM        auto (default: KVM where a probe shows it works), yes, no
+#        FGL_CPUS, FGL_MEMORY   guest size (default 2 vCPUs, 2G)
+#        FGL_LOG        where the console log goes (default: a file under the cache)
+# The guest's root file system is the toolchain root (read-only, with
+# overlays); this repository and the cache are visible at the same paths.
+. "$(dirname "$0")/lib.sh"
+in_root "$0" "$@"
+
+[ $# -eq 2 ] || die "usage: ci/guest.sh VARIANT 'COMMAND'"
+variant=$1 cmd=$2
+timeout=${FGL_TIMEOUT:-600}
+kdir=$("$FGL_REPO/ci/build.sh" "$variant")
+mkdir -p "$FGL_WORK/logs"
+log=${FGL_LOG:-$FGL_WORK/logs/guest-$variant-$(date +%Y%m%d-%H%M%S)-$$.log}
+
+# KVM is used only where a guest really runs under it: on some hosts
+# /dev/kvm exists but guests die with an emulation failure or hang.
+kvm_works() {
+	local probe
+	[ -w /dev/kvm ] || return 1
+	probe=$FGL_WORK/kvm-probe-$(cat /proc/sys/kernel/random/boot_id)
+	if [ ! -f "$probe" ]; then
+		log "probing whether a KVM guest runs here (once per host boot, at most 60 s)"
+		if (cd /tmp && timeout -k 5 60 vng -r "$kdir/bzImage" --cpus 1 --memory 512M \
+			--exec true </dev/null >/dev/null 2>&1); then
+			echo yes >"$probe"
+		else
+			echo no >"$probe"
+		fi
+	fi
+	[ "$(cat "$probe")" = yes ]
+}
+
+accel=()
+case ${FGL_KVM:-auto} in
+yes) ;;
+no) accel=(--disable-kvm --force-9p) ;;
+auto)
+	if ! kvm_works; then
+		accel=(--disable-kvm --force-9p)
+	fi ;;
+*) die "FGL_KVM must be auto, yes or no" ;;
+esac
+mode=KVM
+[ ${#accel[@]} -eq 0 ] || mode="TCG (no working KVM; slower)"
+
+log "booting variant $variant ($mode), timeout ${timeout}s, console log: $log"
+cd "$FGL_REPO"
+set +e
+timeout -k 10 "$timeout" vng -r "$kdir/bzImage" "${accel[@]}" \
+	--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
+	--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
+	--exec "$cmd" </dev/null 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+if grep -q 'Kernel panic - not syncing' "$log"; then
+	die "the guest kernel panicked (exit $rc); console log: $log"
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	die "the guest did not finish within ${timeout}s and was killed; console log: $log"
+fi
+exit "$rc"

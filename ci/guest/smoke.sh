@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest suite "smoke": function_graph works and every task gets a shadow
+# stack while it is enabled. One line "fgl-result: ok|not ok NAME" a test.
+. "$(dirname "$0")/lib.sh"
+
+fails=0
+result() {
+	if [ "$1" = 0 ]; then echo "fgl-result: ok $2"; else echo "fgl-result: not ok $2${3:+ ($3)}"; fails=$((fails + 1)); fi
+}
+
+for _ in $(seq 50); do sleep 1000 & done
+sleep 1
+
+grep -qw function_graph $T/available_tracers; result $? function_graph_available
+
+set_tracer function_graph
+cat /proc/version >/dev/null
+sleep 1
+lines=$(grep -cv -e '^#' -e '^ *$' $T/trace || true)
+[ "$lines" -gt 0 ]; result $? function_graph_traces "trace lines: $lines"
+grep -q '[|] *[a-z_]*() {' $T/trace; result $? function_graph_nests
+n=$(stack_count) tasks=$(task_count)
+[ "$n" -ge "$tasks" ]; result $? stacks_while_enabled "stacks $n, tasks $tasks"
+set_tracer nop
+[ "$(cat $T/current_tracer)" = nop ]; result $? function_graph_disables
+
+kill $(jobs -p) 2>/dev/null || true
+wait 2>/dev/null || true
+! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace:|lockdep|KASAN'; result $? dmesg_clean
+exit $fails

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: everything that must pass. One line per result, a line per
+# suite, and last 'N passed, N failed'. Exits nonzero on any failure.
+#
+# Env: FGL_VARIANTS   variants to build and boot (default: rust)
+. "$(dirname "$0")/lib.sh"
+
+need_root test
+need_space "$FGL_CACHE" 8192
+start=$(now)
+logs=$FGL_WORK/logs/test-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$logs"
+passed=0 failed=0
+
+# result ok|fail NAME [DETAIL]
+result() {
+	if [ "$1" = ok ]; then
+		passed=$((passed + 1))
+		printf 'PASS  %s\n' "$2"
+	else
+		failed=$((failed + 1))
+		printf 'FAIL  %s%s\n' "$2" "${3:+  ($3)}"
+	fi
+}
+# step NAME CMD...: one result for a command; its output goes to a log
+step() {
+	local name=$1 t
+	shift
+	t=$(now)
+	if "$@" >"$logs/$name.log" 2>&1; then
+		result ok "$name [$(took "$t")]"
+	else
+		tail -n 15 "$logs/$name.log" | sed 's/^/      | /'
+		result fail "$name" "log: $logs/$name.log"
+		return 1
+	fi
+}
+# results SUITE FILE: one result per "ok NAME" / "not ok NAME" line of FILE
+results() {
+	local suite=$1 file=$2 line p0=$passed f0=$failed
+	while IFS= read -r line; do
+		case $line in
+		'ok '*) result ok "$suite: ${line#ok }" ;;
+		'not ok '*) result fail "$suite: ${line#not ok }" ;;
+		esac
+	done <"$file"
+	printf '%s: %d passed, %d failed\n' "== suite $suite" \
+		$((passed - p0)) $((failed - f0))
+	[ $((passed - p0 + failed - f0)) -gt 0 ] || result fail "$suite" "ran no test"
+}
+finish() {
+	log "make test took $(took "$start"); logs in $logs"
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+log "logs in $logs"
+step toolchain "$FGL_REPO/ci/toolchain.sh" || finish
+step base-tree "$FGL_REPO/ci/base-tree.sh" || finish
+step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
+
+"$FGL_REPO/ci/checkpatch.sh" >"$logs/checkpatch.log" 2>&1 || true
+results checkpatch "$logs/checkpatch.log"
+grep -v '^ok ' "$logs/checkpatch.log" | sed 's/^/      | /' || true
+
+for v in ${FGL_VARIANTS:-rust}; do
+	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
+	console=$logs/guest-$v.log
+	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=900 \
+		"$FGL_REPO/ci/guest.sh" "$v" "$FGL_REPO/ci/guest/suites.sh" \
+		>"$logs/guest-$v.out" 2>&1; then
+		result ok "$v: boot and guest suites"
+	else
+		tail -n 15 "$logs/guest-$v.out" | sed 's/^/      | /'
+		result fail "$v: boot and guest suites" "console log: $console"
+	fi
+	sed -n 's/^fgl-result: //p' "$console" >"$logs/guest-$v.results"
+	results "$v/guest" "$logs/guest-$v.results"
+	"$FGL_REPO/ci/kunit-results.sh" "$console" >"$logs/kunit-$v.results" \
+		2>"$logs/kunit-$v.parse" || true
+	results "$v/kunit" "$logs/kunit-$v.results"
+done
+finish
