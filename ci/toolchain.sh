@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Make, once, the Debian 13 root that builds, boots and checks the kernel.
+# It is also the guests' root file system (virtme-ng); virtme-init ends a
+# guest with 'poweroff -f', which busybox provides without systemd.
 #
 # Usage: ci/toolchain.sh            make it if missing, print its path
 # Env:   FGL_MIRROR=URI             Debian mirror (default: from host apt sources)
@@ -51,6 +53,7 @@ mmdebstrap --variant=apt --components=main --include="$pkgs" \
 	--aptopt='APT::Default-Release "trixie-backports"' \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-include=/usr/share/doc/*/copyright' \
+	--customize-hook='ln -sf /bin/busybox "$1/usr/sbin/poweroff"' \
 	trixie "$tmp" \
 	"deb $mirror trixie main" \
 	"deb $mirror trixie-updates main" \

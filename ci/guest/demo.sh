@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 idle=${1:-100}
+# Keep kernel messages off the console, so the output reads cleanly.
+dmesg -n 1
 echo "kernel: $(uname -r) ($(nproc) CPUs)"
 if grep -qw function_graph $T/available_tracers; then
 	echo "function_graph: available"
