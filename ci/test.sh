@@ -63,7 +63,7 @@ step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 
 "$FGL_REPO/ci/checkpatch.sh" >"$logs/checkpatch.log" 2>&1 || true
 results checkpatch "$logs/checkpatch.log"
-grep -v '^ok ' "$logs/checkpatch.log" | sed 's/^/      | /' || true
+grep -v -e '^ok ' -e '^>>> ' "$logs/checkpatch.log" | sed 's/^/      | /' || true
 
 for v in ${FGL_VARIANTS:-rust}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue

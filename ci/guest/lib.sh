@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for scripts that run inside the guest. Source it.
-set -eu
+# Not -e: a test that fails must report and let the others run.
+set -u
 
 T=/sys/kernel/tracing
 [ -e $T/current_tracer ] || mount -t tracefs nodev $T 2>/dev/null ||

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest suite "lifecycle": shadow stacks come back when graph tracing stops.
+# Boot with slub_debug=U,fgraph_stack so that the counts are exact.
+#
+# Parked tasks: bash processes blocked in read() on a FIFO while the graph of
+# vfs_read is traced, so they are inside a traced function (with a hooked
+# return address) when tracing stops; every other task is not.
+. "$(dirname "$0")/lib.sh"
+
+idle=${FGL_IDLE:-300} cycles=${FGL_CYCLES:-20} parked=4
+fails=0
+result() {
+	if [ "$1" = 0 ]; then echo "fgl-result: ok $2${3:+ ($3)}"; else echo "fgl-result: not ok $2${3:+ ($3)}"; fails=$((fails + 1)); fi
+}
+
+dir=$(mktemp -d)
+pids=()
+for _ in $(seq "$idle"); do sleep 1000 & done
+echo vfs_read >$T/set_graph_function
+
+# 1. One session with parked readers.
+set_tracer function_graph
+for i in $(seq $parked); do
+	mkfifo "$dir/f$i"
+	bash -c 'exec 3<>"$1"; read -r x <&3; echo "$x" >"$1.done"; exec sleep 1000' _ "$dir/f$i" &
+	pids+=($!)
+done
+sleep 2
+enabled=$(stack_count) tasks=$(task_count)
+[ "$enabled" -ge "$tasks" ]; result $? stacks_given_while_enabled "stacks $enabled, tasks $tasks"
+set_tracer nop
+after=$(stack_count)
+[ "$after" -le "$parked" ]; result $? stacks_freed_on_disable "stacks $after after disable, $parked tasks parked in vfs_read, $enabled while enabled"
+for i in $(seq $parked); do echo released >"$dir/f$i"; done
+sleep 1
+done=$(cat "$dir"/f*.done 2>/dev/null | grep -c released || true)
+[ "$done" = "$parked" ]; result $? parked_tasks_return "$done of $parked parked readers returned"
+# The readers live on (in sleep), out of traced code: their stacks go.
+n=$(stack_count)
+[ "$n" = 0 ]; result $? kept_stacks_reclaimed_after_return "stacks $n, 1 s after the parked readers returned"
+
+# 2. Repeated sessions; after each, at most the parked tasks keep a stack.
+worst=0 peak=0
+for c in $(seq "$cycles"); do
+	set_tracer function_graph
+	n=$(stack_count); [ "$n" -gt "$peak" ] && peak=$n
+	set_tracer nop
+	n=$(stack_count); [ "$n" -gt "$worst" ] && worst=$n
+done
+[ "$worst" -le "$parked" ]; result $? stacks_freed_every_cycle "$cycles cycles, $idle idle processes: at most $worst stacks after a disable, peak $peak"
+
+kill "${pids[@]}" $(jobs -p) 2>/dev/null || true
+wait 2>/dev/null || true
+echo >$T/set_graph_function
+! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace:|possible .* locking|KASAN|hung_task'; result $? dmesg_clean_after_lifecycle
+rm -rf "$dir"
+exit $fails
