@@ -68,6 +68,8 @@ fgl_chroot() {
 		mount --rbind /dev "$root/dev"
 		mount -t tmpfs tmpfs "$root/tmp"
 		mount -t tmpfs tmpfs "$root/run"
+		# after the tmpfs mounts, which may hide them (a clone in /tmp)
+		mkdir -p "$root$work" "$root$repo"
 		mount --bind "$work" "$root$work"
 		mount --bind "$repo" "$root$repo"
 		exec chroot "$root" /usr/bin/env -i \
