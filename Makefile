@@ -20,7 +20,7 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run test clean-cache
+.PHONY: help toolchain base tree patches build guest run check test clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -50,6 +50,9 @@ guest: export FGL_CMD = $(CMD)
 
 run: ## from nothing: build and boot the patched kernel, show function_graph and the stacks
 	@ci/run.sh
+
+check: ## static checks: checkpatch, the Rust unit's C ABI (cbindgen), rustfmt, clippy
+	@ci/checkpatch.sh && ci/check-abi.sh && ci/check-rust.sh
 
 test: ## everything that must pass; ends with 'N passed, N failed'
 	@ci/test.sh

@@ -40,14 +40,18 @@ missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "
 	while IFS= read -r line; do
 		case $line in
 		'# '*) opt=${line#\# }; opt=${opt%% *}
-		       grep -q "^$opt=" "$bdir/.config" && printf '  %s (wanted: not set, got: %s)\n' \
-			"$opt" "$(grep "^$opt=" "$bdir/.config")" ;;
+		       if grep -q "^$opt=" "$bdir/.config"; then
+			       printf '  %s (wanted: not set, got: %s)\n' \
+				       "$opt" "$(grep "^$opt=" "$bdir/.config")"
+		       fi ;;
 		*)     opt=${line%%=*}
 		       if [ "${line#*=}" = n ]; then
-			       ! grep -q "^$opt=" "$bdir/.config" || printf '  %s (wanted: n)\n' "$opt"
-		       else
-			       grep -qxF "$line" "$bdir/.config" || printf '  %s (got: %s)\n' "$line" \
-				"$(grep "^$opt=" "$bdir/.config" || echo 'not set')"
+			       if grep -q "^$opt=" "$bdir/.config"; then
+				       printf '  %s (wanted: n)\n' "$opt"
+			       fi
+		       elif ! grep -qxF "$line" "$bdir/.config"; then
+			       printf '  %s (got: %s)\n' "$line" \
+				       "$(grep "^$opt=" "$bdir/.config" || echo 'not set')"
 		       fi ;;
 		esac
 	done)
@@ -58,7 +62,7 @@ missing=$(grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "
 
 log "building variant $variant in $bdir (log: $bdir/build.log)"
 if ! kmake -j"$(nproc)" bzImage >"$bdir/build.log" 2>&1; then
-	grep -E 'error|Error' "$bdir/build.log" | head -n 20 >&2 || tail -n 20 "$bdir/build.log" >&2
+	grep -E -A12 '(^|: )error' "$bdir/build.log" | head -n 60 >&2 || tail -n 20 "$bdir/build.log" >&2
 	die "variant $variant failed to build (log: $bdir/build.log)"
 fi
 tmp=$out.tmp.$$
@@ -68,5 +72,7 @@ cp "$bdir/arch/x86/boot/bzImage" "$bdir/.config" "$bdir/System.map" "$tmp/"
 git -C "$src" rev-parse HEAD >"$tmp/series-commit"
 rm -rf "$out"
 mv "$tmp" "$out"
+# Older kernels of this variant are never used again.
+find "$FGL_WORK/kernels" -maxdepth 1 -name "$variant-*" ! -path "$out" -exec rm -rf {} +
 log "variant $variant built in $(took "$start")"
 printf '%s\n' "$out"

@@ -3,7 +3,7 @@
 # make test: everything that must pass. One line per result, a line per
 # suite, and last 'N passed, N failed'. Exits nonzero on any failure.
 #
-# Env: FGL_VARIANTS   variants to build and boot (default: rust)
+# Env: FGL_VARIANTS   variants to build and boot (default: rust c)
 . "$(dirname "$0")/lib.sh"
 
 need_root test
@@ -65,7 +65,13 @@ step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 results checkpatch "$logs/checkpatch.log"
 grep -v -e '^ok ' -e '^>>> ' "$logs/checkpatch.log" | sed 's/^/      | /' || true
 
-for v in ${FGL_VARIANTS:-rust}; do
+for check in abi rust; do
+	"$FGL_REPO/ci/check-$check.sh" >"$logs/check-$check.log" 2>&1 || true
+	results "check-$check" "$logs/check-$check.log"
+	grep -v -e '^ok ' -e '^>>> ' "$logs/check-$check.log" | sed 's/^/      | /' || true
+done
+
+for v in ${FGL_VARIANTS:-rust c}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
 	console=$logs/guest-$v.log
 	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=900 \

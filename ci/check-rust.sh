@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The Rust unit is rustfmt-clean (the kernel's .rustfmt.toml) and builds
+# with clippy (CLIPPY=1) without a warning. One line each: "ok NAME" or
+# "not ok NAME" with the tool's output.
+. "$(dirname "$0")/lib.sh"
+in_root "$0" "$@"
+
+"$FGL_REPO/ci/build.sh" rust >/dev/null
+src=$(series_source)
+bdir=$FGL_WORK/build/rust
+unit=kernel/trace/fgraph_lifecycle
+bad=0
+
+if out=$(cd "$src" && rustfmt --check --config-path .rustfmt.toml --edition 2021 "$unit.rs" 2>&1); then
+	echo "ok rustfmt $unit.rs"
+else
+	printf 'not ok rustfmt %s\n%s\n' "$unit.rs" "$out"
+	bad=1
+fi
+
+# Rebuild the unit alone under clippy-driver; any warning is a failure.
+rm -f "$bdir/$unit.o"
+out=$(make -s -C "$src" O="$bdir" LLVM=1 CLIPPY=1 "$unit.o" 2>&1) || bad=1
+if [ $bad = 0 ] && ! grep -qE '^(warning|error)' <<<"$out"; then
+	echo "ok clippy $unit.rs"
+else
+	printf 'not ok clippy %s\n%s\n' "$unit.rs" "$out"
+	bad=1
+fi
+exit $bad
