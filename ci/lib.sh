@@ -110,9 +110,16 @@ series_patches() {
 		printf '%s\n' "$FGL_REPO/patches/$p"
 	done <"$FGL_REPO/patches/series"
 }
+# FGL_MUTATION=ci/mutations/NAME.patch: a deliberate bug applied on top of
+# the series, to show that a test catches it (see ci/hazards.sh).
+mutation() {
+	[ -n "${FGL_MUTATION:-}" ] || return 0
+	[ -f "$FGL_REPO/$FGL_MUTATION" ] || die "no mutation $FGL_MUTATION"
+	printf '%s\n' "$FGL_REPO/$FGL_MUTATION"
+}
 series_key() {
 	# shellcheck disable=SC2046
-	hash_files "$FGL_REPO/patches/series" $(series_patches)
+	hash_files "$FGL_REPO/patches/series" $(series_patches) $(mutation)
 }
 
 # apply_series DIR: reset the git tree DIR to the base tag and apply the
@@ -149,6 +156,11 @@ series_source() {
 		export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
 		export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
 		apply_series "$src"
+		if [ -n "$(mutation)" ]; then
+			log "applying the mutation $FGL_MUTATION"
+			git -C "$src" apply "$(mutation)" ||
+				die "$FGL_MUTATION does not apply on top of the series"
+		fi
 		printf '%s\n' "$key" >"$src/.git/fgl-series"
 	fi
 	printf '%s\n' "$src"
@@ -170,4 +182,8 @@ kernel_key() {
 			"$FGL_REPO/kernel-config/$v.config" "$FGL_REPO/ci/build.sh")" \
 		"$FGL_BASE_VERSION" | sha256sum | cut -c1-16
 }
-kernel_dir() { printf '%s/kernels/%s-%s\n' "$FGL_WORK" "$1" "$(kernel_key "$1")"; }
+kernel_dir() {
+	local name=$1 m=${FGL_MUTATION:-}
+	[ -z "$m" ] || { m=${m##*/}; name="$name+${m%.patch}"; }
+	printf '%s/kernels/%s-%s\n' "$FGL_WORK" "$name" "$(kernel_key "$1")"
+}
