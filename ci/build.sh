@@ -12,6 +12,10 @@ in_root "$0" "$@"
 variant=${1:-rust}
 [ -f "$FGL_REPO/kernel-config/$variant.config" ] ||
 	die "no variant '$variant': kernel-config/ has $(variants)"
+if unpatched "$variant"; then
+	export FGL_UNPATCHED=1
+	unset FGL_MUTATION
+fi
 out=$(kernel_dir "$variant")
 if [ -f "$out/bzImage" ]; then
 	printf '%s\n' "$out"

@@ -110,6 +110,10 @@ series_patches() {
 		printf '%s\n' "$FGL_REPO/patches/$p"
 	done <"$FGL_REPO/patches/series"
 }
+
+# A variant whose fragment has the line "# fgl: unpatched" is built from the
+# base alone (the baseline that the series is compared against).
+unpatched() { grep -qx '# fgl: unpatched' "$FGL_REPO/kernel-config/$1.config"; }
 # FGL_MUTATION=ci/mutations/NAME.patch: a deliberate bug applied on top of
 # the series, to show that a test catches it (see ci/hazards.sh).
 mutation() {
@@ -118,6 +122,10 @@ mutation() {
 	printf '%s\n' "$FGL_REPO/$FGL_MUTATION"
 }
 series_key() {
+	if [ -n "${FGL_UNPATCHED:-}" ]; then
+		echo unpatched
+		return
+	fi
 	# shellcheck disable=SC2046
 	hash_files "$FGL_REPO/patches/series" $(series_patches) $(mutation)
 }
@@ -130,6 +138,7 @@ apply_series() {
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -B fgraph-lifecycle "v$FGL_BASE_VERSION"
 	git -C "$dir" reset -q --hard "v$FGL_BASE_VERSION"
+	[ -z "${FGL_UNPATCHED:-}" ] || return 0
 	for p in $(series_patches); do
 		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
@@ -152,7 +161,7 @@ series_source() {
 			git clone -q --no-checkout "$base" "$src"
 			touch "$src/.git/fgl-cloned"
 		fi
-		log "applying the series ($(series_patches | wc -l) patches) in $src"
+		log "applying the series (${FGL_UNPATCHED:+none: unpatched base; }$(series_patches | wc -l) patches) in $src"
 		export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
 		export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
 		apply_series "$src"

@@ -11,6 +11,10 @@ T=/sys/kernel/tracing
 # the kernel was booted with slub_debug=U,fgraph_stack (no per-CPU caching);
 # 0 before the cache exists (it is created on the first registration).
 stacks() {
+	# KASAN keeps freed objects in its quarantine, where slabinfo still
+	# counts them; shrinking the cache flushes the quarantine for it.
+	[ -w /sys/kernel/slab/fgraph_stack/shrink ] &&
+		echo 1 >/sys/kernel/slab/fgraph_stack/shrink 2>/dev/null
 	awk '$1 == "fgraph_stack" { n = $2; sz = $4 } END { print n + 0, sz + 0 }' /proc/slabinfo
 }
 stack_count() { stacks | cut -d' ' -f1; }
@@ -19,3 +23,9 @@ stack_count() { stacks | cut -d' ' -f1; }
 task_count() { ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l; }
 
 set_tracer() { echo "$1" >$T/current_tracer; }
+
+# Reports of the kernel's checkers (a WARN, a BUG, KASAN, lockdep, RCU, hung
+# tasks), not their boot banners.
+dmesg_reports() {
+	dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace:|KASAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|hung_task|blocked for more than'
+}

@@ -53,6 +53,6 @@ done
 kill "${pids[@]}" $(jobs -p) 2>/dev/null || true
 wait 2>/dev/null || true
 echo >$T/set_graph_function
-! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace:|possible .* locking|KASAN|hung_task'; result $? dmesg_clean_after_lifecycle
+! dmesg_reports; result $? dmesg_clean_after_lifecycle
 rm -rf "$dir"
 exit $fails

@@ -33,5 +33,5 @@ echo >$T/set_graph_function
 
 kill $(jobs -p) 2>/dev/null || true
 wait 2>/dev/null || true
-! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace:|lockdep|KASAN'; result $? dmesg_clean
+! dmesg_reports; result $? dmesg_clean
 exit $fails
