@@ -5,6 +5,8 @@
 # outside the repository, in directories named after a hash of what made them.
 
 set -euo pipefail
+# Command substitutions ($(series_source), ...) stop on errors too.
+shopt -s inherit_errexit
 
 FGL_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FGL_CACHE=${FGL_CACHE:-/var/cache/fgraph-lifecycle}
@@ -136,6 +138,8 @@ series_key() {
 apply_series() {
 	local dir=$1 p out
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	# Drop local changes first (a mutation, an interrupted build's edits).
+	git -C "$dir" reset -q --hard
 	git -C "$dir" checkout -q -B fgraph-lifecycle "v$FGL_BASE_VERSION"
 	git -C "$dir" reset -q --hard "v$FGL_BASE_VERSION"
 	[ -z "${FGL_UNPATCHED:-}" ] || return 0
@@ -161,7 +165,11 @@ series_source() {
 			git clone -q --no-checkout "$base" "$src"
 			touch "$src/.git/fgl-cloned"
 		fi
-		log "applying the series (${FGL_UNPATCHED:+none: unpatched base; }$(series_patches | wc -l) patches) in $src"
+		if [ -n "${FGL_UNPATCHED:-}" ]; then
+			log "resetting $src to the unpatched base"
+		else
+			log "applying the series ($(series_patches | wc -l) patches) in $src"
+		fi
 		export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
 		export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
 		apply_series "$src"

@@ -61,14 +61,12 @@ step toolchain "$FGL_REPO/ci/toolchain.sh" || finish
 step base-tree "$FGL_REPO/ci/base-tree.sh" || finish
 step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 
-"$FGL_REPO/ci/checkpatch.sh" >"$logs/checkpatch.log" 2>&1 || true
-results checkpatch "$logs/checkpatch.log"
-grep -v -e '^ok ' -e '^>>> ' "$logs/checkpatch.log" | sed 's/^/      | /' || true
-
-for check in abi rust; do
-	"$FGL_REPO/ci/check-$check.sh" >"$logs/check-$check.log" 2>&1 || true
-	results "check-$check" "$logs/check-$check.log"
-	grep -v -e '^ok ' -e '^>>> ' "$logs/check-$check.log" | sed 's/^/      | /' || true
+# Static checks (make check): one result per line "ok ..." / "not ok ...",
+# with the tools' reports shown under the failures.
+for check in checkpatch check-abi check-rust; do
+	"$FGL_REPO/ci/$check.sh" >"$logs/$check.log" 2>&1 || true
+	results "$check" "$logs/$check.log"
+	grep -v -e '^ok ' -e '^>>> ' "$logs/$check.log" | sed 's/^/      | /' || true
 done
 
 for v in ${FGL_VARIANTS:-rust c}; do

@@ -22,6 +22,17 @@ stack_count() { stacks | cut -d' ' -f1; }
 # Tasks, idle tasks excluded
 task_count() { ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l; }
 
+# result STATUS NAME [DETAIL]: report one test (STATUS 0 = passed)
+fails=0
+result() {
+	if [ "$1" = 0 ]; then
+		echo "fgl-result: ok $2${3:+ ($3)}"
+	else
+		echo "fgl-result: not ok $2${3:+ ($3)}"
+		fails=$((fails + 1))
+	fi
+}
+
 set_tracer() { echo "$1" >$T/current_tracer; }
 
 # Reports of the kernel's checkers (a WARN, a BUG, KASAN, lockdep, RCU, hung

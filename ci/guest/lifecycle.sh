@@ -9,11 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 
 idle=${FGL_IDLE:-300} cycles=${FGL_CYCLES:-20} parked=4
-fails=0
-result() {
-	if [ "$1" = 0 ]; then echo "fgl-result: ok $2${3:+ ($3)}"; else echo "fgl-result: not ok $2${3:+ ($3)}"; fails=$((fails + 1)); fi
-}
-
 dir=$(mktemp -d)
 pids=()
 for _ in $(seq "$idle"); do sleep 1000 & done

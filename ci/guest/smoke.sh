@@ -4,11 +4,6 @@
 # stack while it is enabled. One line "fgl-result: ok|not ok NAME" a test.
 . "$(dirname "$0")/lib.sh"
 
-fails=0
-result() {
-	if [ "$1" = 0 ]; then echo "fgl-result: ok $2"; else echo "fgl-result: not ok $2${3:+ ($3)}"; fails=$((fails + 1)); fi
-}
-
 for _ in $(seq 50); do sleep 1000 & done
 sleep 1
 
