@@ -28,8 +28,12 @@ if [ -f "$root/.complete" ]; then
 fi
 
 need_root toolchain
-command -v mmdebstrap >/dev/null ||
-	die "mmdebstrap is missing; install it with 'apt-get install mmdebstrap'"
+if ! command -v mmdebstrap >/dev/null; then
+	log "installing mmdebstrap on the host (apt-get)"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap; } \
+		>/dev/null 2>&1 ||
+		die "mmdebstrap is missing and 'apt-get install mmdebstrap' failed; install it by hand"
+fi
 need_space "$FGL_CACHE" 4096
 
 mirror=${FGL_MIRROR:-$(host_mirror)}
