@@ -21,7 +21,7 @@ log "importing linux-source-7.3 $pkgver into $repo"
 tmp=$repo.tmp.$$
 rm -rf "$FGL_WORK"/base/*.tmp.*
 mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf --one-file-system "$tmp"' EXIT
 tar -C "$tmp" -xJf /usr/src/linux-source-7.3.tar.xz
 src=$tmp/linux-source-7.3
 v=$(make -s -C "$src" kernelversion 2>/dev/null)

@@ -48,12 +48,15 @@ PY
 
 pkgs=$(grep -v '^#' "$FGL_REPO/ci/toolchain.packages" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
 tmp=$root.tmp.$$
-rm -rf "$root".tmp.*
+# --one-file-system: never follow a mount left in a half-made root
+rm -rf --one-file-system "$root".tmp.*
 mkdir -p "$(dirname "$root")"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf --one-file-system "$tmp"' EXIT
 start=$(now)
 log "making the toolchain root (mmdebstrap, Debian 13 + backports) in $root"
-mmdebstrap --variant=apt --components=main --include="$pkgs" \
+# In a private mount namespace: the /proc, /sys and /dev that mmdebstrap
+# mounts into the root go away with it, even when it is killed.
+unshare --mount --propagation private mmdebstrap --variant=apt --components=main --include="$pkgs" \
 	--aptopt='APT::Default-Release "trixie-backports"' \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-include=/usr/share/doc/*/copyright' \

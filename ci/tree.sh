@@ -21,7 +21,7 @@ start=$(now)
 log "making the work tree $tree"
 tmp=$tree.tmp.$$
 rm -rf "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf --one-file-system "$tmp"' EXIT
 git clone -q --no-checkout "$base" "$tmp"
 git -C "$tmp" config user.name "${FGL_GIT_NAME:-fgraph-lifecycle developer}"
 git -C "$tmp" config user.email "${FGL_GIT_EMAIL:-developer@fgraph-lifecycle.invalid}"
