@@ -69,6 +69,19 @@ for check in checkpatch check-abi check-rust; do
 	grep -v -e '^ok ' -e '^>>> ' "$logs/$check.log" | sed 's/^/      | /' || true
 done
 
+# The rust/ workspace (programs that run outside vmlinux), with the host's
+# cargo: one result per unit test.
+if command -v cargo >/dev/null; then
+	cargo test --manifest-path "$FGL_REPO/rust/Cargo.toml" >"$logs/rust-workspace.log" 2>&1 || true
+	sed -n 's/^test \(.*\) \.\.\. ok$/ok \1/p; s/^test \(.*\) \.\.\. FAILED$/not ok \1/p' \
+		"$logs/rust-workspace.log" >"$logs/rust-workspace.results"
+	grep -q '^test result: ok' "$logs/rust-workspace.log" ||
+		echo "not ok cargo test (log: $logs/rust-workspace.log)" >>"$logs/rust-workspace.results"
+else
+	echo "not ok cargo is missing: install a Rust toolchain (rustup) on the host" >"$logs/rust-workspace.results"
+fi
+results rust-workspace "$logs/rust-workspace.results"
+
 for v in ${FGL_VARIANTS:-rust c}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
 	console=$logs/guest-$v.log
