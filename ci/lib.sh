@@ -16,7 +16,6 @@ FGL_WORK=$FGL_CACHE/work
 FGL_BASE_VERSION=7.3.4
 
 log()  { printf '>>> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # sha256 of the named files' contents and names, short form
