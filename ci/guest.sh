@@ -58,6 +58,7 @@ set +e
 timeout -k 10 "$timeout" vng -r "$kdir/bzImage" "${accel[@]}" \
 	--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
 	--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
+	--rodir="/tmp/fgl-ftracetest=$FGL_WORK/series/linux/tools/testing/selftests/ftrace" \
 	--exec "$cmd" </dev/null 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e

@@ -1,18 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Show that the tests catch the hazards of ../shared/notes/seed-review.md:
-# each ci/mutations/*.patch reintroduces one into the series; the debug
-# kernel built with it must fail the guest suites or report KASAN, lockdep,
-# a BUG or a WARN. One line per mutation: "ok NAME caught (...)" or
-# "not ok NAME not caught".
+# each ci/mutations/*.patch reintroduces one into the series, on the variant
+# its "fgl-variant:" line names (default debug); the kernel built with it
+# must fail a KUnit case or a guest suite, or report KASAN, lockdep, a BUG,
+# a WARN, a panic or a hang. One line per mutation: "ok NAME caught (how)"
+# or "not ok NAME not caught". FGL_HAZARDS: a pattern to run only some.
 . "$(dirname "$0")/lib.sh"
 
 need_root hazards
-variant=${FGL_HAZARD_VARIANT:-debug}
 bad=0
 for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	name=${m##*/}
 	name=${name%.patch}
+	[[ $name == ${FGL_HAZARDS:-*} ]] || continue
+	variant=$(sed -n 's/^fgl-variant: *//p' "$m" | head -1)
+	variant=${variant:-debug}
 	log "mutation $name on variant $variant"
 	console=$FGL_WORK/logs/hazard-$name-$(date +%Y%m%d-%H%M%S).log
 	export FGL_MUTATION=ci/mutations/${m##*/}
@@ -22,16 +25,22 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 		continue
 	fi
 	set +e
-	FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=1200 \
-		"$FGL_REPO/ci/guest.sh" "$variant" "$FGL_REPO/ci/guest/suites.sh" >/dev/null 2>&1
+	err=$(FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" \
+		FGL_TIMEOUT=${FGL_HAZARD_TIMEOUT:-1500} \
+		"$FGL_REPO/ci/guest.sh" "$variant" "$FGL_REPO/ci/guest/suites.sh" 2>&1 >/dev/null)
 	rc=$?
 	set -e
-	how=$(grep -m1 -oE 'BUG: KASAN: [a-z-]+ in [A-Za-z0-9_]+|WARNING: .*|BUG: .*|possible circular locking|fgl-result: not ok [a-z_]+|Kernel panic[^\n]*' "$console" || true)
 	unset FGL_MUTATION
+	# The first sign, in console order: a KUnit case or guest test that
+	# failed, or a checker's report.
+	how=$(grep -m1 -oE 'not ok [0-9]+ fgl_[a-z_]+|fgl-result: not ok [a-z_]+.*|BUG: KASAN: [a-z-]+ in [A-Za-z0-9_]+|WARNING: .*|BUG: .*|possible circular locking.*|blocked for more than [0-9]+ seconds|Kernel panic.*' "$console" || true)
+	case $err in
+	*"did not finish"*) how="${how:+$how; }the guest hung" ;;
+	esac
 	if [ "$rc" != 0 ] || [ -n "$how" ]; then
-		echo "ok $name caught (guest exit $rc; ${how:-failed}; console: $console)"
+		echo "ok $name caught on $variant (guest exit $rc; ${how:-failed}; console: $console)"
 	else
-		echo "not ok $name not caught (console: $console)"
+		echo "not ok $name not caught on $variant (console: $console)"
 		bad=1
 	fi
 done

@@ -4,7 +4,7 @@
 # KUnit suites have already run at boot; their KTAP is in the console log.
 dir=$(dirname "$0")
 rc=0
-for s in smoke lifecycle; do
+for s in ${FGL_SUITES:-smoke lifecycle torture}; do
 	echo "fgl-suite: $s"
 	"$dir/$s.sh" || rc=1
 done

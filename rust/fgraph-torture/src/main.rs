@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Torture for the function-graph shadow-stack lifecycle, run as root inside
+//! a test guest. It turns graph tracing on and off over and over while other
+//! threads fork and exit, take CPUs offline and online, and sit parked in a
+//! traced `read()`; failslab can make `fgraph_stack` allocations fail.
+//! Afterwards it checks that tracing still starts and stops (no lock was
+//! leaked) and that every stack came back.
+//!
+//! It is bounded: it stops after `--cycles` cycles or `--secs` seconds,
+//! whichever comes first, and gives up on a tracefs write after a minute.
+//! Results are lines `fgl-result: ok|not ok NAME (detail)`, as the guest
+//! suites print them; the exit status is 1 if any test failed.
+//!
+//! The graph traced is that of `vfs_read` and `kernel_clone`: every fork of
+//! the storm runs traced code, and the parked readers are inside a traced
+//! function, but no task outside this program stays inside traced code, so
+//! that the stacks left after the end are exactly those of tasks still in it:
+//! none.
+
+mod workers;
+
+use std::{
+    fs,
+    io::{self, Write},
+    path::Path,
+    process::ExitCode,
+    sync::mpsc,
+    thread,
+    time::{Duration, Instant},
+};
+use workers::Workers;
+
+const TRACING: &str = "/sys/kernel/tracing";
+const FAILSLAB: &str = "/sys/kernel/debug/failslab";
+const CACHE_FAILSLAB: &str = "/sys/kernel/slab/fgraph_stack/failslab";
+/// A tracefs write that takes longer hangs: a lock was leaked.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+struct Options {
+    name: String,
+    cycles: u32,
+    secs: u64,
+    forkers: u32,
+    parked: u32,
+    hotplug: bool,
+    failslab: u32,
+}
+
+const USAGE: &str = "usage: fgraph-torture [--name NAME] [--cycles N] [--secs S] \
+[--forkers N] [--parked N] [--hotplug] [--failslab PERCENT]";
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        name: "torture".into(),
+        cycles: 100,
+        secs: 60,
+        forkers: 0,
+        parked: 4,
+        hotplug: false,
+        failslab: 0,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |what: &str| -> Result<String, String> {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{a} needs {what}\n{USAGE}"))
+        };
+        let number = |v: String| -> Result<u64, String> {
+            v.parse().map_err(|_| format!("{a}: not a number: {v}"))
+        };
+        match a.as_str() {
+            "--name" => o.name = value("a name")?,
+            "--cycles" => o.cycles = number(value("a count")?)? as u32,
+            "--secs" => o.secs = number(value("seconds")?)?,
+            "--forkers" => o.forkers = number(value("a count")?)? as u32,
+            "--parked" => o.parked = number(value("a count")?)? as u32,
+            "--hotplug" => o.hotplug = true,
+            "--failslab" => o.failslab = number(value("a percentage")?)?.min(100) as u32,
+            "-h" | "--help" => return Err(USAGE.into()),
+            _ => return Err(format!("unknown argument {a}\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+/// Writes `value` to `path`, giving up after [`WRITE_TIMEOUT`] (the writer
+/// thread is then left blocked: the caller reports and stops).
+fn write_timed(path: &str, value: &str) -> Result<io::Result<()>, String> {
+    let (tx, rx) = mpsc::channel();
+    let (p, v) = (path.to_owned(), value.to_owned());
+    thread::spawn(move || {
+        let r = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&p)
+            .and_then(|mut f| f.write_all(v.as_bytes()));
+        let _ = tx.send(r);
+    });
+    rx.recv_timeout(WRITE_TIMEOUT)
+        .map_err(|_| format!("writing {value:?} to {path} hung for {WRITE_TIMEOUT:?}"))
+}
+
+fn set_tracer(tracer: &str) -> Result<io::Result<()>, String> {
+    write_timed(&format!("{TRACING}/current_tracer"), tracer)
+}
+
+struct Report {
+    name: String,
+    failed: u32,
+}
+
+impl Report {
+    fn result(&mut self, ok: bool, test: &str, detail: &str) {
+        let status = if ok { "ok" } else { "not ok" };
+        println!("fgl-result: {status} {}_{test} ({detail})", self.name);
+        if !ok {
+            self.failed += 1;
+        }
+    }
+}
+
+/// failslab on the `fgraph_stack` cache only, at `percent`, or off.
+fn failslab(percent: u32) -> Result<(), String> {
+    let settings: &[(&str, String)] = &[
+        ("cache-filter", "Y".into()),
+        ("ignore-gfp-wait", "N".into()),
+        ("interval", "1".into()),
+        ("times", "-1".into()),
+        ("space", "0".into()),
+        ("verbose", "0".into()),
+        ("probability", percent.to_string()),
+    ];
+    if !Path::new(FAILSLAB).exists() {
+        return Err(format!(
+            "{FAILSLAB} is missing: the kernel needs CONFIG_FAILSLAB and \
+             CONFIG_FAULT_INJECTION_DEBUG_FS, and debugfs mounted"
+        ));
+    }
+    for (file, v) in settings {
+        fs::write(format!("{FAILSLAB}/{file}"), v)
+            .map_err(|e| format!("{FAILSLAB}/{file}: {e}"))?;
+    }
+    let flag = if percent > 0 { "1" } else { "0" };
+    fs::write(CACHE_FAILSLAB, flag).map_err(|e| format!("{CACHE_FAILSLAB}: {e}"))
+}
+
+fn run(o: &Options, report: &mut Report) -> Result<(), String> {
+    let graph = format!("{TRACING}/set_graph_function");
+    set_tracer("nop")?.map_err(|e| format!("cannot reset the tracer: {e}"))?;
+    fs::write(&graph, "vfs_read\nkernel_clone\n").map_err(|e| format!("{graph}: {e}"))?;
+    if o.failslab > 0 {
+        // The cache exists once graph tracing has started once.
+        set_tracer("function_graph")?.map_err(|e| format!("first enable: {e}"))?;
+        set_tracer("nop")?.map_err(|e| format!("first disable: {e}"))?;
+        failslab(o.failslab)?;
+    }
+
+    let workers = Workers::start(o.forkers, o.parked, o.hotplug)?;
+    let deadline = Instant::now() + Duration::from_secs(o.secs);
+    let (mut cycles, mut enomem, mut other) = (0u32, 0u32, Vec::new());
+    while cycles < o.cycles && Instant::now() < deadline {
+        match set_tracer("function_graph")? {
+            Ok(()) => {}
+            Err(e) if o.failslab > 0 && e.raw_os_error() == Some(libc::ENOMEM) => enomem += 1,
+            Err(e) => other.push(format!("enable: {e}")),
+        }
+        workers.wake_one_parked(cycles);
+        thread::sleep(Duration::from_millis(5));
+        if let Err(e) = set_tracer("nop")? {
+            other.push(format!("disable: {e}"));
+        }
+        cycles += 1;
+    }
+    let done = workers.stop();
+    if o.failslab > 0 {
+        failslab(0)?;
+    }
+    report.result(
+        other.is_empty() && cycles > 0,
+        "cycles",
+        &format!(
+            "{cycles} cycles, {enomem} enables failed with ENOMEM under failslab {}%, {} forks, \
+             {} CPU offline/online, {} parked reads returned{}",
+            o.failslab,
+            done.forks,
+            done.hotplugs,
+            done.wakeups,
+            other
+                .first()
+                .map(|e| format!("; first error: {e}"))
+                .unwrap_or_default()
+        ),
+    );
+
+    // Tracing still starts and stops: nothing holds ftrace_lock.
+    let works = set_tracer("function_graph")?.and_then(|()| {
+        let (n, _) = fgraph_stacks::stacks().map_err(io::Error::other)?;
+        set_tracer("nop").map_err(io::Error::other)??;
+        Ok(n)
+    });
+    report.result(
+        matches!(works, Ok(n) if n > 0),
+        "tracer_still_works",
+        &match &works {
+            Ok(n) => format!("{n} stacks while enabled"),
+            Err(e) => e.to_string(),
+        },
+    );
+
+    // No task is in traced code any more: every stack comes back, the kept
+    // ones once the reclaim work has run.
+    let start = Instant::now();
+    let mut left = fgraph_stacks::stacks()?.0;
+    while left > 0 && start.elapsed() < Duration::from_secs(5) {
+        thread::sleep(Duration::from_millis(100));
+        left = fgraph_stacks::stacks()?.0;
+    }
+    report.result(
+        left == 0,
+        "stacks_back",
+        &format!(
+            "{left} stacks {:.1} s after the end",
+            start.elapsed().as_secs_f64()
+        ),
+    );
+    fs::write(&graph, "\n").map_err(|e| format!("{graph}: {e}"))?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let o = match parse(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("fgraph-torture: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = Report {
+        name: o.name.clone(),
+        failed: 0,
+    };
+    if let Err(e) = run(&o, &mut report) {
+        report.result(false, "run", &e);
+        // A writer may be stuck in the kernel: do not wait for it.
+        std::process::exit(1);
+    }
+    if report.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn defaults_are_bounded() {
+        let o = parse(&[]).unwrap();
+        assert!(o.cycles > 0 && o.secs > 0);
+        assert_eq!((o.forkers, o.hotplug, o.failslab), (0, false, 0));
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let o = parse(&args(
+            "--name x --cycles 7 --secs 3 --forkers 2 --parked 1 --hotplug --failslab 10",
+        ))
+        .unwrap();
+        assert_eq!(o.name, "x");
+        assert_eq!((o.cycles, o.secs, o.forkers, o.parked), (7, 3, 2, 1));
+        assert!(o.hotplug);
+        assert_eq!(o.failslab, 10);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(parse(&args("--cycles")).is_err());
+        assert!(parse(&args("--cycles many")).is_err());
+        assert!(parse(&args("--frobnicate")).is_err());
+        assert_eq!(parse(&args("--failslab 500")).unwrap().failslab, 100);
+    }
+}
