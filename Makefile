@@ -20,7 +20,7 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run check test hazards clean-cache
+.PHONY: help toolchain base tree patches build guest run check test torture hazards clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -57,7 +57,10 @@ check: ## static checks: checkpatch, the Rust unit's C ABI (cbindgen), rustfmt, 
 test: ## everything that must pass; ends with 'N passed, N failed'
 	@ci/test.sh
 
-hazards: ## show each seed hazard caught: ci/mutations/*.patch on the debug kernel
+torture: ## make test with the long torture settings (every function, 10x cycles)
+	@FGL_TORTURE=long ci/test.sh
+
+hazards: ## show each seed hazard caught: ci/mutations/*.patch, one kernel each
 	@ci/hazards.sh
 
 clean-cache: ## remove the whole cache (toolchain, base, builds, logs)

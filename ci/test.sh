@@ -3,7 +3,8 @@
 # make test: everything that must pass. One line per result, a line per
 # suite, and last 'N passed, N failed'. Exits nonzero on any failure.
 #
-# Env: FGL_VARIANTS   variants to build and boot (default: rust c)
+# Env: FGL_VARIANTS   variants to build and boot (default: rust c debug)
+#      FGL_TORTURE    torture settings in the guest: short (default) or long
 . "$(dirname "$0")/lib.sh"
 
 need_root test
@@ -81,20 +82,34 @@ else
 	echo "not ok cargo is missing: install a Rust toolchain (rustup) on the host" >"$logs/rust-workspace.results"
 fi
 results rust-workspace "$logs/rust-workspace.results"
+# The programs the guest suites run (rust/target/release, seen by the guest)
+step rust-guest-programs cargo build --release --manifest-path "$FGL_REPO/rust/Cargo.toml"
 
-for v in ${FGL_VARIANTS:-rust c}; do
+suites="smoke lifecycle torture ftracetest"
+
+for v in ${FGL_VARIANTS:-rust c debug}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
 	console=$logs/guest-$v.log
-	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=900 \
-		"$FGL_REPO/ci/guest.sh" "$v" "$FGL_REPO/ci/guest/suites.sh" \
+	timeout=1500
+	[ "$v" = debug ] && timeout=2700
+	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
+		"$FGL_REPO/ci/guest.sh" "$v" \
+		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
 		>"$logs/guest-$v.out" 2>&1; then
 		result ok "$v: boot and guest suites"
 	else
 		tail -n 15 "$logs/guest-$v.out" | sed 's/^/      | /'
 		result fail "$v: boot and guest suites" "console log: $console"
 	fi
-	sed -n 's/^fgl-result: //p' "$console" >"$logs/guest-$v.results"
-	results "$v/guest" "$logs/guest-$v.results"
+	# One file of results per guest suite, from "fgl-suite: NAME" onwards
+	for s in $suites; do : >"$logs/guest-$v-$s.results"; done
+	awk -v out="$logs/guest-$v-" '{ sub(/\r$/, "") }
+		/^fgl-suite: / { suite = $2 }
+		/^fgl-result: / && suite != "" { sub(/^fgl-result: /, ""); print >(out suite ".results") }' \
+		"$console"
+	for s in $suites; do
+		results "$v/$s" "$logs/guest-$v-$s.results"
+	done
 	"$FGL_REPO/ci/kunit-results.sh" "$console" >"$logs/kunit-$v.results" \
 		2>"$logs/kunit-$v.parse" || true
 	results "$v/kunit" "$logs/kunit-$v.results"

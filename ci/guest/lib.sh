@@ -41,9 +41,14 @@ set_tracer() { echo "$1" >$T/current_tracer; }
 # message printed under "cut here".
 expected_warns='function graph ops registered again|function graph ops unregistered without registering'
 
-# dmesg without the report blocks of the expected WARNs
+# The ORC unwinder's one-line complaint when it meets a task interrupted
+# inside return_to_handler: printed by the unpatched base too (variant base,
+# fork storm with every function traced), so not this series' doing.
+unwinder_quirk='WARNING: stack going in the wrong direction\\? at return_to_handler'
+
+# dmesg without the report blocks of the expected WARNs, nor the quirk above
 dmesg_unexpected() {
-	dmesg | awk -v ok="$expected_warns" '
+	dmesg | awk -v ok="$expected_warns" -v unwinder="$unwinder_quirk" '
 		/-+\[ cut here \]-+/ { n = 0; blk = 1; expected = 0 }
 		blk {
 			buf[n++] = $0
@@ -57,6 +62,7 @@ dmesg_unexpected() {
 			}
 			next
 		}
+		$0 ~ unwinder { next }
 		{ print }
 		END { if (blk && !expected) for (i = 0; i < n; i++) print buf[i] }'
 }

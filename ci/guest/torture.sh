@@ -4,22 +4,23 @@
 # while other threads fork, take CPU 1 offline and online, and sit parked in
 # a traced read(), and (on kernels with CONFIG_FAILSLAB) while 10 % of the
 # fgraph_stack allocations fail. After each run: no checker report in dmesg.
-# FGL_TORTURE=short (make test) or long (make torture).
+# FGL_TORTURE=short (make test: two functions patched) or long (make
+# torture: every function patched, ten times the cycles).
 . "$(dirname "$0")/lib.sh"
 
 bin=$(dirname "$0")/../../rust/target/release/fgraph-torture
 [ -x "$bin" ] || { result 1 torture_program "missing: $bin (cargo build --release in rust/)"; exit 1; }
 
 case ${FGL_TORTURE:-short} in
-short) many=100 some=30 secs=120 ;;
-long) many=1000 some=300 secs=600 ;;
+short) many=100 some=30 secs=90 all=() ;;
+long) many=1000 some=300 secs=600 all=(--all-functions) ;;
 *) echo "error: FGL_TORTURE must be short or long" >&2; exit 2 ;;
 esac
 
 run() {
 	local name=$1
 	shift
-	"$bin" --name "torture_$name" --secs "$secs" "$@"
+	"$bin" --name "torture_$name" --secs "$secs" "${all[@]}" "$@"
 	! dmesg_reports; result $? "torture_${name}_dmesg_clean"
 }
 

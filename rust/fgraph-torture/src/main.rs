@@ -16,7 +16,9 @@
 //! the storm runs traced code, and the parked readers are inside a traced
 //! function, but no task outside this program stays inside traced code, so
 //! that the stacks left after the end are exactly those of tasks still in it:
-//! none.
+//! none. By default only those two functions are patched (`set_ftrace_filter`),
+//! which keeps a cycle short under emulation; `--all-functions` patches every
+//! function, and traces the whole call graph below them.
 
 mod workers;
 
@@ -46,10 +48,11 @@ struct Options {
     parked: u32,
     hotplug: bool,
     failslab: u32,
+    all_functions: bool,
 }
 
 const USAGE: &str = "usage: fgraph-torture [--name NAME] [--cycles N] [--secs S] \
-[--forkers N] [--parked N] [--hotplug] [--failslab PERCENT]";
+[--forkers N] [--parked N] [--hotplug] [--failslab PERCENT] [--all-functions]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
@@ -60,6 +63,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         parked: 4,
         hotplug: false,
         failslab: 0,
+        all_functions: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -78,6 +82,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--forkers" => o.forkers = number(value("a count")?)? as u32,
             "--parked" => o.parked = number(value("a count")?)? as u32,
             "--hotplug" => o.hotplug = true,
+            "--all-functions" => o.all_functions = true,
             "--failslab" => o.failslab = number(value("a percentage")?)?.min(100) as u32,
             "-h" | "--help" => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {a}\n{USAGE}")),
@@ -149,8 +154,12 @@ fn failslab(percent: u32) -> Result<(), String> {
 
 fn run(o: &Options, report: &mut Report) -> Result<(), String> {
     let graph = format!("{TRACING}/set_graph_function");
+    let filter = format!("{TRACING}/set_ftrace_filter");
+    let functions = "vfs_read\nkernel_clone\n";
     set_tracer("nop")?.map_err(|e| format!("cannot reset the tracer: {e}"))?;
-    fs::write(&graph, "vfs_read\nkernel_clone\n").map_err(|e| format!("{graph}: {e}"))?;
+    fs::write(&graph, functions).map_err(|e| format!("{graph}: {e}"))?;
+    let patched = if o.all_functions { "\n" } else { functions };
+    fs::write(&filter, patched).map_err(|e| format!("{filter}: {e}"))?;
     if o.failslab > 0 {
         // The cache exists once graph tracing has started once.
         set_tracer("function_graph")?.map_err(|e| format!("first enable: {e}"))?;
@@ -227,6 +236,7 @@ fn run(o: &Options, report: &mut Report) -> Result<(), String> {
         ),
     );
     fs::write(&graph, "\n").map_err(|e| format!("{graph}: {e}"))?;
+    fs::write(&filter, "\n").map_err(|e| format!("{filter}: {e}"))?;
     Ok(())
 }
 
@@ -273,13 +283,15 @@ mod tests {
     #[test]
     fn parses_every_option() {
         let o = parse(&args(
-            "--name x --cycles 7 --secs 3 --forkers 2 --parked 1 --hotplug --failslab 10",
+            "--name x --cycles 7 --secs 3 --forkers 2 --parked 1 --hotplug --failslab 10 \
+             --all-functions",
         ))
         .unwrap();
         assert_eq!(o.name, "x");
         assert_eq!((o.cycles, o.secs, o.forkers, o.parked), (7, 3, 2, 1));
         assert!(o.hotplug);
         assert_eq!(o.failslab, 10);
+        assert!(o.all_functions);
     }
 
     #[test]
