@@ -21,8 +21,9 @@ fi
 
 # Rebuild the unit alone under clippy-driver; any warning is a failure.
 rm -f "$bdir/$unit.o"
-out=$(make -s -C "$src" O="$bdir" LLVM=1 CLIPPY=1 "$unit.o" 2>&1) || bad=1
-if [ $bad = 0 ] && ! grep -qE '^(warning|error)' <<<"$out"; then
+clippy_ok=1
+out=$(make -s -C "$src" O="$bdir" LLVM=1 CLIPPY=1 "$unit.o" 2>&1) || clippy_ok=0
+if [ $clippy_ok = 1 ] && ! grep -qE '^(warning|error)' <<<"$out"; then
 	echo "ok clippy $unit.rs"
 else
 	printf 'not ok clippy %s\n%s\n' "$unit.rs" "$out"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Show that the tests catch the hazards of ../shared/notes/seed-review.md:
 # each ci/mutations/*.patch reintroduces one into the series, on the variant
-# its "fgl-variant:" line names (default debug); the kernel built with it
+# its "fgl-variant:" line names (default debug), with the guest suites its
+# "fgl-suites:" line names (default smoke lifecycle; KUnit runs at boot
+# anyway); the kernel built with it
 # must fail a KUnit case or a guest suite, or report KASAN, lockdep, a BUG,
 # a WARN, a panic or a hang. One line per mutation: "ok NAME caught (how)"
 # or "not ok NAME not caught". FGL_HAZARDS: a pattern to run only some.
@@ -16,6 +18,8 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	[[ $name == ${FGL_HAZARDS:-*} ]] || continue
 	variant=$(sed -n 's/^fgl-variant: *//p' "$m" | head -1)
 	variant=${variant:-debug}
+	suites=$(sed -n 's/^fgl-suites: *//p' "$m" | head -1)
+	suites=${suites:-smoke lifecycle}
 	log "mutation $name on variant $variant"
 	console=$FGL_WORK/logs/hazard-$name-$(date +%Y%m%d-%H%M%S).log
 	export FGL_MUTATION=ci/mutations/${m##*/}
@@ -27,7 +31,8 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	set +e
 	err=$(FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" \
 		FGL_TIMEOUT=${FGL_HAZARD_TIMEOUT:-1500} \
-		"$FGL_REPO/ci/guest.sh" "$variant" "$FGL_REPO/ci/guest/suites.sh" 2>&1 >/dev/null)
+		"$FGL_REPO/ci/guest.sh" "$variant" \
+		"FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" 2>&1 >/dev/null)
 	rc=$?
 	set -e
 	unset FGL_MUTATION
