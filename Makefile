@@ -9,6 +9,7 @@ CMD     ?=
 APPEND  ?=
 TIMEOUT ?= 600
 TREE    ?= $(CURDIR)/linux
+OUT     ?=
 
 export FGL_TREE := $(TREE)
 export FGL_APPEND := $(APPEND)
@@ -20,13 +21,14 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run check test torture hazards clean-cache
+.PHONY: help toolchain base tree patches build guest run check test torture bench hazards clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo
 	@echo "  Variables: VARIANT=rust (kernel-config/VARIANT.config), CMD='...',"
-	@echo "  APPEND='kernel parameters', TIMEOUT=seconds, TREE=work tree, FORCE=1"
+	@echo "  APPEND='kernel parameters', TIMEOUT=seconds, TREE=work tree, FORCE=1,"
+	@echo "  OUT=dir (make bench; FGL_BENCH=smoke for the smallest run)"
 
 toolchain: ## make the Debian 13 toolchain root (once; cached)
 	@ci/toolchain.sh >/dev/null
@@ -59,6 +61,10 @@ test: ## everything that must pass; ends with 'N passed, N failed'
 
 torture: ## make test with the long torture settings (every function, 10x cycles)
 	@FGL_TORTURE=long ci/test.sh
+
+bench: ## base vs c vs rust: memory, fork cost, hot path, latency; tables and plots in OUT
+	@ci/bench.sh
+bench: export FGL_BENCH_OUT = $(OUT)
 
 hazards: ## show each seed hazard caught: ci/mutations/*.patch, one kernel each
 	@ci/hazards.sh

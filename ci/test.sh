@@ -13,6 +13,7 @@ start=$(now)
 logs=$FGL_WORK/logs/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
 passed=0 failed=0
+bench_logs=()
 
 # result ok|fail NAME [DETAIL]
 result() {
@@ -83,9 +84,11 @@ else
 fi
 results rust-workspace "$logs/rust-workspace.results"
 # The programs the guest suites run (rust/target/release, seen by the guest)
-step rust-guest-programs cargo build --release --manifest-path "$FGL_REPO/rust/Cargo.toml"
+step rust-guest-programs cargo build --release --manifest-path "$FGL_REPO/rust/Cargo.toml" || true
 
-suites="smoke lifecycle torture ftracetest"
+# bench: make bench's smallest run, so that the benchmark cannot rot (its
+# report is checked below)
+suites="smoke lifecycle torture ftracetest bench"
 
 for v in ${FGL_VARIANTS:-rust c debug}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
@@ -94,7 +97,7 @@ for v in ${FGL_VARIANTS:-rust c debug}; do
 	[ "$v" = debug ] && timeout=2700
 	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
 		"$FGL_REPO/ci/guest.sh" "$v" \
-		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
+		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_BENCH_ARGS='--tasks 100 --reps 1 --secs 0.5' FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
 		>"$logs/guest-$v.out" 2>&1; then
 		result ok "$v: boot and guest suites"
 	else
@@ -113,5 +116,13 @@ for v in ${FGL_VARIANTS:-rust c debug}; do
 	"$FGL_REPO/ci/kunit-results.sh" "$console" >"$logs/kunit-$v.results" \
 		2>"$logs/kunit-$v.parse" || true
 	results "$v/kunit" "$logs/kunit-$v.results"
+	bench_logs+=("$v=$console")
 done
+
+# The benchmark report over the smoke samples of the variants that ran
+# (make bench compares base, c and rust; base is not built here).
+if [ ${#bench_logs[@]} -gt 0 ]; then
+	step bench-report "$FGL_REPO/rust/target/release/fgraph-bench-report" \
+		--out "$logs/bench" "${bench_logs[@]}" || true
+fi
 finish

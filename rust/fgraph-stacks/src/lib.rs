@@ -5,7 +5,42 @@
 //! `slub_debug=U,fgraph_stack`, which turns off SLUB's per-CPU caching for
 //! that cache; KASAN's quarantine is flushed by [`stacks`].
 
-use std::fs;
+use std::{
+    fs,
+    io::{self, Write},
+    sync::mpsc,
+    thread,
+    time::Duration,
+};
+
+/// Where tracefs is mounted in the test guests.
+pub const TRACING: &str = "/sys/kernel/tracing";
+
+/// A tracefs write that takes longer hangs: a lock was leaked.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Writes `value` to `path` (truncating), giving up after [`WRITE_TIMEOUT`].
+/// The outer error says the write hung (its thread is left blocked: the
+/// caller should report and stop); the inner one is the write's own.
+pub fn write_timed(path: &str, value: &str) -> Result<io::Result<()>, String> {
+    let (tx, rx) = mpsc::channel();
+    let (p, v) = (path.to_owned(), value.to_owned());
+    thread::spawn(move || {
+        let r = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&p)
+            .and_then(|mut f| f.write_all(v.as_bytes()));
+        let _ = tx.send(r);
+    });
+    rx.recv_timeout(WRITE_TIMEOUT)
+        .map_err(|_| format!("writing {value:?} to {path} hung for {WRITE_TIMEOUT:?}"))
+}
+
+/// Sets the current tracer (`nop`, `function_graph`, ...), see [`write_timed`].
+pub fn set_tracer(tracer: &str) -> Result<io::Result<()>, String> {
+    write_timed(&format!("{TRACING}/current_tracer"), tracer)
+}
 
 /// Objects in use and object size of `cache`, from slabinfo text.
 pub fn slab_usage(slabinfo: &str, cache: &str) -> Result<(u64, u64), String> {

@@ -22,22 +22,18 @@
 
 mod workers;
 
+use fgraph_stacks::{TRACING, set_tracer};
 use std::{
-    fs,
-    io::{self, Write},
+    fs, io,
     path::Path,
     process::ExitCode,
-    sync::mpsc,
     thread,
     time::{Duration, Instant},
 };
 use workers::Workers;
 
-const TRACING: &str = "/sys/kernel/tracing";
 const FAILSLAB: &str = "/sys/kernel/debug/failslab";
 const CACHE_FAILSLAB: &str = "/sys/kernel/slab/fgraph_stack/failslab";
-/// A tracefs write that takes longer hangs: a lock was leaked.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug)]
 struct Options {
@@ -89,27 +85,6 @@ fn parse(args: &[String]) -> Result<Options, String> {
         }
     }
     Ok(o)
-}
-
-/// Writes `value` to `path`, giving up after [`WRITE_TIMEOUT`] (the writer
-/// thread is then left blocked: the caller reports and stops).
-fn write_timed(path: &str, value: &str) -> Result<io::Result<()>, String> {
-    let (tx, rx) = mpsc::channel();
-    let (p, v) = (path.to_owned(), value.to_owned());
-    thread::spawn(move || {
-        let r = fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(&p)
-            .and_then(|mut f| f.write_all(v.as_bytes()));
-        let _ = tx.send(r);
-    });
-    rx.recv_timeout(WRITE_TIMEOUT)
-        .map_err(|_| format!("writing {value:?} to {path} hung for {WRITE_TIMEOUT:?}"))
-}
-
-fn set_tracer(tracer: &str) -> Result<io::Result<()>, String> {
-    write_timed(&format!("{TRACING}/current_tracer"), tracer)
 }
 
 struct Report {

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: boot base, c and rust in turn, run rust/fgraph-bench in each,
+# and turn the samples into tables and plots (rust/fgraph-bench-report).
+#
+# Env: FGL_BENCH_OUT   where results go (default: a dated directory under
+#                      the cache's bench/); make bench OUT=dir
+#      FGL_BENCH       full (default: N = 100, 1000, 10000; 3 repetitions)
+#                      or smoke (N = 100, one repetition)
+. "$(dirname "$0")/lib.sh"
+
+need_root bench
+need_space "$FGL_CACHE" 8192
+start=$(now)
+case ${FGL_BENCH:-full} in
+full) args="--tasks 100,1000,10000 --reps 3 --secs 2" ;;
+smoke) args="--tasks 100 --reps 1 --secs 0.5" ;;
+*) die "FGL_BENCH must be full or smoke" ;;
+esac
+out=${FGL_BENCH_OUT:-$FGL_WORK/bench/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+command -v cargo >/dev/null || die "cargo is missing: install a Rust toolchain (rustup) on the host"
+log "building rust/ (fgraph-bench, fgraph-bench-report)"
+cargo build -q --release --manifest-path "$FGL_REPO/rust/Cargo.toml" ||
+	die "cargo build of rust/ failed"
+
+meta=()
+logs=()
+for v in base c rust; do
+	kdir=$("$FGL_REPO/ci/build.sh" "$v")
+	meta+=(--meta "config_$v=$(sha256sum "$kdir/.config" | cut -c1-16)")
+	log "variant $v: fgraph-bench $args"
+	FGL_LOG=$out/console-$v.log FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=3600 \
+		"$FGL_REPO/ci/guest.sh" "$v" \
+		"FGL_BENCH_ARGS='$args' FGL_SUITES=bench $FGL_REPO/ci/guest/suites.sh" >/dev/null ||
+		die "variant $v: the benchmark failed; console log: $out/console-$v.log"
+	logs+=("$v=$out/console-$v.log")
+done
+meta+=(--meta "series=$(series_key)")
+meta+=(--meta "series_commit=$(git -C "$FGL_REPO" rev-parse HEAD) ($(git -C "$FGL_REPO" log -1 --format=%s))")
+meta+=(--meta "settings=$args")
+meta+=(--meta "date=$(date -u +%Y-%m-%dT%H:%MZ)")
+"$FGL_REPO/rust/target/release/fgraph-bench-report" --out "$out" "${meta[@]}" "${logs[@]}"
+log "make bench took $(took "$start"); results in $out"

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Turns the `fgl-bench:` lines of several kernel variants (console logs of
+//! `fgraph-bench` runs) into `results.json` (every raw sample and the run's
+//! metadata), `results.md` (the tables, also printed) and PNG plots.
+//!
+//! usage: fgraph-bench-report --out DIR [--meta KEY=VALUE]... VARIANT=LOG...
+//!
+//! Ratios compare medians of the same run; the spread shown is the range
+//! (min–max) over repetitions. The first variant is the baseline (`base`).
+
+mod plots;
+mod stats;
+
+use serde_json::{Map, Value, json};
+use stats::Summary;
+use std::{collections::BTreeMap, fmt::Write as _, fs, path::PathBuf, process::ExitCode};
+
+/// The samples of one variant, in the order they were printed.
+pub struct Variant {
+    pub name: String,
+    pub samples: Vec<Value>,
+}
+
+impl Variant {
+    /// Samples of `workload` that match every `(key, value)` of `filter`.
+    pub fn select<'a>(
+        &'a self,
+        workload: &'a str,
+        filter: &'a [(&'a str, Value)],
+    ) -> impl Iterator<Item = &'a Value> + 'a {
+        self.samples
+            .iter()
+            .filter(move |s| s["workload"] == workload && filter.iter().all(|(k, v)| &s[*k] == v))
+    }
+
+    /// The values of `field` in those samples.
+    pub fn values(&self, workload: &str, filter: &[(&str, Value)], field: &str) -> Vec<f64> {
+        self.select(workload, filter)
+            .filter_map(|s| s[field].as_f64())
+            .collect()
+    }
+}
+
+/// The `fgl-bench:` samples of a console log or a JSON-lines file.
+pub fn parse_samples(text: &str) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if let Some(e) = line.strip_prefix("fgl-bench-error: ") {
+            return Err(format!("line {}: the benchmark failed: {e}", i + 1));
+        }
+        let Some(json) = line.strip_prefix("fgl-bench: ") else {
+            continue;
+        };
+        let v: Value =
+            serde_json::from_str(json).map_err(|e| format!("line {}: {e}: {json}", i + 1))?;
+        if !v["workload"].is_string() {
+            return Err(format!("line {}: a sample without a workload", i + 1));
+        }
+        out.push(v);
+    }
+    if out.is_empty() {
+        return Err("no fgl-bench samples".into());
+    }
+    Ok(out)
+}
+
+fn tasks_of(v: &[Variant]) -> Vec<u64> {
+    let mut t: Vec<u64> = v
+        .iter()
+        .flat_map(|v| v.select("memory", &[]).filter_map(|s| s["tasks"].as_u64()))
+        .collect();
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / (1024.0 * 1024.0)
+}
+
+/// The tables, as Markdown, and the summary for results.json.
+fn tables(vs: &[Variant]) -> (String, Value) {
+    let mut md = String::new();
+    let mut summary = Map::new();
+    let base = &vs[0];
+
+    let _ = writeln!(
+        md,
+        "## Memory: fgraph_stack objects (exact: slub_debug=U)\n\n\
+         Medians over repetitions; N idle threads plus 4 readers parked in a traced read().\n\n\
+         | variant | N | before | enabled | right after disable | kept | 1 s after the readers left | worst after a disable (10 cycles) |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for n in tasks_of(vs) {
+        for v in vs {
+            let at = |phase: &str, cycle: Option<u64>| -> Summary {
+                let mut f = vec![("tasks", json!(n)), ("phase", json!(phase))];
+                if let Some(c) = cycle {
+                    f.push(("cycle", json!(c)));
+                }
+                Summary::of(&v.values("memory", &f, "stacks"))
+            };
+            let (before, enabled, disabled, after) = (
+                at("before", Some(0)),
+                at("enabled", Some(0)),
+                at("disabled", Some(0)),
+                at("after_1s", Some(0)),
+            );
+            let worst = v
+                .select(
+                    "memory",
+                    &[("tasks", json!(n)), ("phase", json!("disabled"))],
+                )
+                .filter(|s| s["cycle"].as_u64() != Some(0))
+                .filter_map(|s| s["stacks"].as_f64())
+                .fold(f64::NAN, f64::max);
+            let kept = 100.0 * disabled.median / enabled.median;
+            let _ = writeln!(
+                md,
+                "| {} | {n} | {} | {} | {} | {kept:.2} % | {} | {} |",
+                v.name,
+                before.show(0),
+                enabled.show(0),
+                disabled.show(0),
+                after.show(0),
+                if worst.is_nan() {
+                    "-".into()
+                } else {
+                    format!("{worst:.0}")
+                }
+            );
+            summary.insert(
+                format!("memory/{}/{n}", v.name),
+                json!({"before": before.median, "enabled": enabled.median,
+                       "disabled": disabled.median, "after_1s": after.median,
+                       "kept_percent": kept, "worst_disabled_over_cycles": worst}),
+            );
+        }
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Fork cost (per second; ratio of medians to {})\n\n\
+         | variant | phase | fork+exit | ratio | thread create+join | ratio |\n\
+         | --- | --- | ---: | ---: | ---: | ---: |",
+        base.name
+    );
+    for phase in ["never", "after_cycle"] {
+        let f = [("phase", json!(phase))];
+        let bf = Summary::of(&base.values("fork", &f, "fork_exit_per_s"));
+        let bt = Summary::of(&base.values("fork", &f, "thread_create_join_per_s"));
+        for v in vs {
+            let sf = Summary::of(&v.values("fork", &f, "fork_exit_per_s"));
+            let st = Summary::of(&v.values("fork", &f, "thread_create_join_per_s"));
+            let _ = writeln!(
+                md,
+                "| {} | {phase} | {} | {:.3} | {} | {:.3} |",
+                v.name,
+                sf.show(0),
+                sf.median / bf.median,
+                st.show(0),
+                st.median / bt.median
+            );
+            summary.insert(
+                format!("fork/{}/{phase}", v.name),
+                json!({"fork_exit_per_s": sf.median, "fork_ratio": sf.median / bf.median,
+                       "thread_per_s": st.median, "thread_ratio": st.median / bt.median}),
+            );
+        }
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Hot path: read() of /dev/zero with vfs_read's graph traced\n\n\
+         | variant | reads/s | ratio to {} |\n| --- | ---: | ---: |",
+        base.name
+    );
+    let bh = Summary::of(&base.values("hotpath", &[], "reads_per_s"));
+    for v in vs {
+        let h = Summary::of(&v.values("hotpath", &[], "reads_per_s"));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:.3} |",
+            v.name,
+            h.show(0),
+            h.median / bh.median
+        );
+        summary.insert(
+            format!("hotpath/{}", v.name),
+            json!({"reads_per_s": h.median, "ratio": h.median / bh.median}),
+        );
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Latency of `echo function_graph|nop > current_tracer` (ms, every cycle)\n\n\
+         | variant | N | enable | disable |\n| --- | ---: | ---: | ---: |"
+    );
+    for n in tasks_of(vs) {
+        for v in vs {
+            let at = |op: &str| {
+                Summary::of(&v.values("latency", &[("tasks", json!(n)), ("op", json!(op))], "ms"))
+            };
+            let (en, dis) = (at("enable"), at("disable"));
+            let _ = writeln!(
+                md,
+                "| {} | {n} | {} | {} |",
+                v.name,
+                en.show(1),
+                dis.show(1)
+            );
+            summary.insert(
+                format!("latency/{}/{n}", v.name),
+                json!({"enable_ms": en.median, "disable_ms": dis.median}),
+            );
+        }
+    }
+    if let (Some(c), Some(r)) = (
+        vs.iter().find(|v| v.name == "c"),
+        vs.iter().find(|v| v.name == "rust"),
+    ) {
+        let _ = writeln!(
+            md,
+            "\nRust vs C disable latency (ratio of medians): {}",
+            tasks_of(vs)
+                .iter()
+                .map(|&n| {
+                    let f = [("tasks", json!(n)), ("op", json!("disable"))];
+                    let ratio = Summary::of(&r.values("latency", &f, "ms")).median
+                        / Summary::of(&c.values("latency", &f, "ms")).median;
+                    summary.insert(format!("latency/rust_vs_c/{n}"), json!(ratio));
+                    format!("N={n}: {ratio:.3}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    (md, Value::Object(summary))
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let mut out = None;
+    let mut meta = Map::new();
+    let mut vs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out = it.next().map(PathBuf::from),
+            "--meta" => {
+                let kv = it.next().ok_or("--meta needs KEY=VALUE")?;
+                let (k, v) = kv.split_once('=').ok_or("--meta needs KEY=VALUE")?;
+                meta.insert(k.into(), json!(v));
+            }
+            _ => {
+                let (name, path) = a
+                    .split_once('=')
+                    .ok_or_else(|| format!("expected VARIANT=LOG, got {a}"))?;
+                let text = fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                let samples = parse_samples(&text).map_err(|e| format!("{path}: {e}"))?;
+                vs.push(Variant {
+                    name: name.into(),
+                    samples,
+                });
+            }
+        }
+    }
+    let out = out.ok_or("--out DIR is required")?;
+    if vs.is_empty() {
+        return Err("no VARIANT=LOG given".into());
+    }
+    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+
+    let (md, summary) = tables(&vs);
+    print!("{md}");
+    let samples: Vec<Value> = vs
+        .iter()
+        .flat_map(|v| {
+            v.samples.iter().map(|s| {
+                let mut s = s.clone();
+                s["variant"] = json!(v.name);
+                s
+            })
+        })
+        .collect();
+    let results = json!({"meta": meta, "summary": summary, "samples": samples});
+    let write = |name: &str, text: String| {
+        let p = out.join(name);
+        fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    write(
+        "results.json",
+        serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?,
+    )?;
+    let mut head = String::from("# fgraph-lifecycle benchmark results\n\n");
+    for (k, v) in &meta {
+        let _ = writeln!(head, "- {k}: {}", v.as_str().unwrap_or_default());
+    }
+    write("results.md", format!("{head}\n{md}"))?;
+    plots::draw(&vs, &out)?;
+    let mut names = BTreeMap::new();
+    for f in [
+        "results.json",
+        "results.md",
+        "memory_cycles.png",
+        "latency.png",
+    ] {
+        names.insert(f, out.join(f).display().to_string());
+    }
+    eprintln!(
+        "written: {}",
+        names.values().cloned().collect::<Vec<_>>().join(" ")
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fgraph-bench-report: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = "boot noise\r\n\
+fgl-bench: {\"workload\":\"fork\",\"phase\":\"never\",\"rep\":0,\"fork_exit_per_s\":100.0,\"thread_create_join_per_s\":50.0}\r\n\
+fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\":\"enabled\",\"t_s\":1.0,\"stacks\":20,\"bytes\":81920}\n\
+fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\":\"disabled\",\"t_s\":1.1,\"stacks\":4,\"bytes\":16384}\n";
+
+    #[test]
+    fn parses_samples_among_console_noise() {
+        let s = parse_samples(LOG).unwrap();
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[1]["stacks"], 20);
+    }
+
+    #[test]
+    fn a_failed_run_or_an_empty_log_is_an_error() {
+        assert!(parse_samples("fgl-bench-error: no tracefs\n").is_err());
+        assert!(parse_samples("nothing here\n").is_err());
+        assert!(parse_samples("fgl-bench: {\"x\":1}\n").is_err());
+    }
+
+    #[test]
+    fn kept_percent_and_fork_ratio() {
+        let base = Variant {
+            name: "base".into(),
+            samples: parse_samples(LOG).unwrap(),
+        };
+        let mut other = parse_samples(LOG).unwrap();
+        other[0]["fork_exit_per_s"] = json!(99.0);
+        let v = Variant {
+            name: "rust".into(),
+            samples: other,
+        };
+        let (md, summary) = tables(&[base, v]);
+        assert_eq!(summary["memory/rust/10"]["kept_percent"], json!(20.0));
+        assert_eq!(summary["fork/rust/never"]["fork_ratio"], json!(0.99));
+        assert!(md.contains("| rust | 10 |"));
+    }
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Benchmark workloads for the function-graph shadow-stack lifecycle, run as
+//! root inside a test guest booted with `slub_debug=U,fgraph_stack` (exact
+//! `fgraph_stack` counts). Every sample is printed as one line
+//! `fgl-bench: {json}`; `fgraph-bench-report` turns the lines of several
+//! variants into tables and plots.
+//!
+//! Workloads, in this order (fork cost "never" must come first in a boot):
+//!
+//! - `fork`, phase `never`: fork+exit and thread create+join rates before
+//!   graph tracing was ever enabled;
+//! - `memory` for each task count N: N idle threads (plus 4 readers parked
+//!   in a traced `read()`): stacks before enable, while enabled, right after
+//!   disable, and 1 s after the parked readers returned (bytes: 4 KiB per
+//!   stack); then 10 more
+//!   enable/disable cycles, sampled after each step (the curve over time);
+//!   each enable and disable is timed (`latency`);
+//! - `fork`, phase `after_cycle`: the same rates after those cycles;
+//! - `hotpath`: `read()` of one byte from `/dev/zero` in a loop, with the
+//!   call graph of `vfs_read` traced.
+//!
+//! Only `vfs_read` and `kernel_clone` are patched (`set_ftrace_filter`), so
+//! that idle threads are not inside traced code and cycles stay short under
+//! emulation.
+
+use fgraph_stacks::{TRACING, set_tracer, stacks};
+use std::{
+    fs::{self, File},
+    io::{self, PipeWriter, Read, Write},
+    process::ExitCode,
+    sync::{Arc, Barrier},
+    thread,
+    time::{Duration, Instant},
+};
+
+struct Options {
+    tasks: Vec<usize>,
+    reps: u32,
+    secs: f64,
+}
+
+const USAGE: &str = "usage: fgraph-bench [--tasks N,N,...] [--reps R] [--secs S]";
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        tasks: vec![100, 1000, 10000],
+        reps: 3,
+        secs: 2.0,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it
+            .next()
+            .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))?;
+        let bad = || format!("{a}: bad value {v}\n{USAGE}");
+        match a.as_str() {
+            "--tasks" => {
+                o.tasks = v
+                    .split(',')
+                    .map(|n| n.parse().map_err(|_| bad()))
+                    .collect::<Result<_, _>>()?
+            }
+            "--reps" => o.reps = v.parse().map_err(|_| bad())?,
+            "--secs" => o.secs = v.parse().map_err(|_| bad())?,
+            _ => return Err(format!("unknown argument {a}\n{USAGE}")),
+        }
+    }
+    if o.tasks.is_empty() || o.reps == 0 || o.secs <= 0.0 {
+        return Err(format!("nothing to measure\n{USAGE}"));
+    }
+    Ok(o)
+}
+
+/// One sample: `fields` is the inside of a JSON object.
+fn sample(workload: &str, fields: &str) {
+    println!("fgl-bench: {{\"workload\":\"{workload}\",{fields}}}");
+}
+
+fn tracer(name: &str) -> Result<Duration, String> {
+    let t = Instant::now();
+    set_tracer(name)?.map_err(|e| format!("current_tracer={name}: {e}"))?;
+    Ok(t.elapsed())
+}
+
+/// fgraph_stack objects in use, exactly (slub_debug=U).
+fn count() -> Result<u64, String> {
+    Ok(stacks()?.0)
+}
+
+/// The size of one shadow stack (SHADOW_STACK_SIZE). slabinfo's object size
+/// is larger under slub_debug=U, which adds its tracking records.
+const STACK_SIZE: u64 = 4096;
+
+/// Fork+exit and thread create+join per second, for `secs` each.
+fn fork_rates(secs: f64) -> (f64, f64) {
+    let span = Duration::from_secs_f64(secs);
+    let (mut forks, t) = (0u64, Instant::now());
+    while t.elapsed() < span {
+        // SAFETY: The child only calls _exit(), async-signal-safe.
+        match unsafe { libc::fork() } {
+            // SAFETY: Ends the child at once.
+            0 => unsafe { libc::_exit(0) },
+            pid if pid > 0 => {
+                let mut status = 0;
+                // SAFETY: Reaps the child just forked; `status` is valid.
+                unsafe { libc::waitpid(pid, &mut status, 0) };
+                forks += 1;
+            }
+            _ => break,
+        }
+    }
+    let fork_rate = forks as f64 / t.elapsed().as_secs_f64();
+    let (mut threads, t) = (0u64, Instant::now());
+    while t.elapsed() < span {
+        if thread::spawn(|| ()).join().is_err() {
+            break;
+        }
+        threads += 1;
+    }
+    (fork_rate, threads as f64 / t.elapsed().as_secs_f64())
+}
+
+fn fork(phase: &str, o: &Options) {
+    for rep in 0..o.reps {
+        let (forks, threads) = fork_rates(o.secs);
+        sample(
+            "fork",
+            &format!(
+                "\"phase\":\"{phase}\",\"rep\":{rep},\"fork_exit_per_s\":{forks:.1},\
+                 \"thread_create_join_per_s\":{threads:.1}"
+            ),
+        );
+    }
+}
+
+/// Readers asleep in read() on pipes: inside vfs_read, a traced function.
+struct Parked {
+    writers: Vec<PipeWriter>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl Parked {
+    fn start(n: usize) -> Result<Self, String> {
+        let mut p = Parked {
+            writers: Vec::new(),
+            threads: Vec::new(),
+        };
+        for _ in 0..n {
+            let (mut r, w) = io::pipe().map_err(|e| format!("pipe: {e}"))?;
+            p.threads.push(thread::spawn(move || {
+                let _ = r.read(&mut [0u8]);
+            }));
+            p.writers.push(w);
+        }
+        Ok(p)
+    }
+
+    fn release(self) {
+        for mut w in self.writers {
+            let _ = w.write_all(b"x");
+        }
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
+    // Idle threads: blocked on a barrier (futex), which is not traced.
+    let gate = Arc::new(Barrier::new(n + 1));
+    let idle: Vec<_> = (0..n)
+        .map(|_| {
+            let g = gate.clone();
+            thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    g.wait();
+                })
+                .map_err(|e| format!("thread {n}: {e}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let point = |phase: &str, cycle: u32| -> Result<(), String> {
+        let stacks = count()?;
+        let bytes = stacks * STACK_SIZE;
+        sample(
+            "memory",
+            &format!(
+                "\"tasks\":{n},\"rep\":{rep},\"cycle\":{cycle},\"phase\":\"{phase}\",\
+                 \"t_s\":{:.3},\"stacks\":{stacks},\"bytes\":{bytes}",
+                epoch.elapsed().as_secs_f64()
+            ),
+        );
+        Ok(())
+    };
+    let timed = |what: &str, cycle: u32, d: Duration| {
+        sample(
+            "latency",
+            &format!(
+                "\"tasks\":{n},\"rep\":{rep},\"cycle\":{cycle},\"op\":\"{what}\",\"ms\":{:.3}",
+                d.as_secs_f64() * 1e3
+            ),
+        )
+    };
+    thread::sleep(Duration::from_millis(200));
+    point("before", 0)?;
+    timed("enable", 0, tracer("function_graph")?);
+    // Readers that enter read() now are inside traced code at disable.
+    let parked = Parked::start(4)?;
+    thread::sleep(Duration::from_millis(200));
+    point("enabled", 0)?;
+    timed("disable", 0, tracer("nop")?);
+    point("disabled", 0)?;
+    parked.release();
+    thread::sleep(Duration::from_secs(1));
+    point("after_1s", 0)?;
+    for cycle in 1..=10 {
+        timed("enable", cycle, tracer("function_graph")?);
+        point("enabled", cycle)?;
+        timed("disable", cycle, tracer("nop")?);
+        point("disabled", cycle)?;
+    }
+    gate.wait();
+    for t in idle {
+        let _ = t.join();
+    }
+    Ok(())
+}
+
+/// read() of one byte from /dev/zero per call, per second, with the call
+/// graph of vfs_read traced.
+fn hotpath(o: &Options) -> Result<(), String> {
+    let mut zero = File::open("/dev/zero").map_err(|e| format!("/dev/zero: {e}"))?;
+    tracer("function_graph")?;
+    let span = Duration::from_secs_f64(o.secs);
+    let mut byte = [0u8];
+    for rep in 0..o.reps {
+        let (mut calls, t) = (0u64, Instant::now());
+        while t.elapsed() < span {
+            for _ in 0..100 {
+                zero.read_exact(&mut byte)
+                    .map_err(|e| format!("read: {e}"))?;
+            }
+            calls += 100;
+        }
+        let rate = calls as f64 / t.elapsed().as_secs_f64();
+        sample(
+            "hotpath",
+            &format!("\"rep\":{rep},\"reads_per_s\":{rate:.1}"),
+        );
+    }
+    tracer("nop")?;
+    Ok(())
+}
+
+fn run(o: &Options) -> Result<(), String> {
+    tracer("nop")?;
+    for file in ["set_ftrace_filter", "set_graph_function"] {
+        let path = format!("{TRACING}/{file}");
+        fs::write(&path, "vfs_read\nkernel_clone\n").map_err(|e| format!("{path}: {e}"))?;
+    }
+    // Nothing traced until here in this boot: fork cost before any session.
+    fork("never", o);
+    let epoch = Instant::now();
+    for &n in &o.tasks {
+        for rep in 0..o.reps {
+            memory(n, rep, epoch)?;
+        }
+    }
+    fork("after_cycle", o);
+    hotpath(o)?;
+    for file in ["set_ftrace_filter", "set_graph_function"] {
+        let path = format!("{TRACING}/{file}");
+        fs::write(&path, "\n").map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let o = match parse(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("fgraph-bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&o) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fgraph-bench: {e}");
+            println!("fgl-bench-error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_task_lists() {
+        let o = parse(&args("--tasks 100,1000 --reps 2 --secs 0.5")).unwrap();
+        assert_eq!(o.tasks, vec![100, 1000]);
+        assert_eq!((o.reps, o.secs), (2, 0.5));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(parse(&args("--tasks 1,x")).is_err());
+        assert!(parse(&args("--reps 0")).is_err());
+        assert!(parse(&args("--secs")).is_err());
+        assert!(parse(&args("--bogus 1")).is_err());
+    }
+}
