@@ -4,7 +4,8 @@
 # each ci/mutations/*.patch reintroduces one into the series, on the variant
 # its "fgl-variant:" line names (default debug), with the guest suites its
 # "fgl-suites:" line names (default smoke lifecycle; KUnit runs at boot
-# anyway); the kernel built with it
+# anyway) and the guest timeout its "fgl-timeout:" line gives (seconds,
+# for mutations that hang the guest); the kernel built with it
 # must fail a KUnit case or a guest suite, or report KASAN, lockdep, a BUG,
 # a WARN, a panic or a hang. One line per mutation: "ok NAME caught (how)"
 # or "not ok NAME not caught". FGL_HAZARDS: a pattern to run only some.
@@ -20,6 +21,8 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	variant=${variant:-debug}
 	suites=$(sed -n 's/^fgl-suites: *//p' "$m" | head -1)
 	suites=${suites:-smoke lifecycle}
+	timeout=$(sed -n 's/^fgl-timeout: *//p' "$m" | head -1)
+	timeout=${timeout:-${FGL_HAZARD_TIMEOUT:-1500}}
 	log "mutation $name on variant $variant"
 	console=$FGL_WORK/logs/hazard-$name-$(date +%Y%m%d-%H%M%S).log
 	export FGL_MUTATION=ci/mutations/${m##*/}
@@ -30,7 +33,7 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	fi
 	set +e
 	err=$(FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" \
-		FGL_TIMEOUT=${FGL_HAZARD_TIMEOUT:-1500} \
+		FGL_TIMEOUT=$timeout \
 		"$FGL_REPO/ci/guest.sh" "$variant" \
 		"FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" 2>&1 >/dev/null)
 	rc=$?
