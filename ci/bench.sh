@@ -18,8 +18,13 @@ smoke) args="--tasks 100 --reps 1 --secs 0.5" ;;
 *) die "FGL_BENCH must be full or smoke" ;;
 esac
 out=${FGL_BENCH_OUT:-$FGL_WORK/bench/$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
+mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
+# The guests' consoles are written from the toolchain root, which sees the
+# cache and the repository but not, say, the host's /tmp: keep them in the
+# cache, and copy them to $out.
+consoles=$FGL_WORK/bench/consoles-$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$consoles"
 
 command -v cargo >/dev/null || die "cargo is missing: install a Rust toolchain (rustup) on the host"
 log "building rust/ (fgraph-bench, fgraph-bench-report)"
@@ -35,10 +40,11 @@ for v in base c rust; do
 	# kunit.enable=0: the KUnit suites of c and rust register graph
 	# tracers at boot, which base's do not; "tracing never enabled" must
 	# be true of all three.
-	FGL_LOG=$out/console-$v.log FGL_APPEND="slub_debug=U,fgraph_stack kunit.enable=0" FGL_TIMEOUT=3600 \
+	FGL_LOG=$consoles/console-$v.log FGL_APPEND="slub_debug=U,fgraph_stack kunit.enable=0" FGL_TIMEOUT=3600 \
 		"$FGL_REPO/ci/guest.sh" "$v" \
 		"FGL_BENCH_ARGS='$args' FGL_SUITES=bench $FGL_REPO/ci/guest/suites.sh" >/dev/null ||
-		die "variant $v: the benchmark failed; console log: $out/console-$v.log"
+		die "variant $v: the benchmark failed; console log: $consoles/console-$v.log"
+	cp "$consoles/console-$v.log" "$out/"
 	logs+=("$v=$out/console-$v.log")
 done
 meta+=(--meta "series=$(series_key)")
