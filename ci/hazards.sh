@@ -13,31 +13,8 @@
 
 need_root hazards
 
-# The console log without what the unmutated kernel prints too: the WARNs
-# the KUnit misuse case provokes on purpose, and the unwinder's complaint
-# about return_to_handler (see ci/guest/lib.sh).
-without_expected_warns() {
-	# shellcheck source=ci/guest/lib.sh disable=SC2034
-	local expected_warns unwinder_quirk
-	eval "$(grep -E '^(expected_warns|unwinder_quirk)=' "$FGL_REPO/ci/guest/lib.sh")"
-	awk -v ok="$expected_warns" -v unwinder="$unwinder_quirk" '
-		{ sub(/\r$/, "") }
-		/-+\[ cut here \]-+/ { n = 0; blk = 1; expected = 0 }
-		blk {
-			buf[n++] = $0
-			if (n == 2 && $0 ~ ok)
-				expected = 1
-			if ($0 ~ /---\[ end trace/) {
-				if (!expected)
-					for (i = 0; i < n; i++)
-						print buf[i]
-				blk = 0
-			}
-			next
-		}
-		$0 ~ unwinder { next }
-		{ print }' "$1"
-}
+# The console log without what the unmutated kernel prints too
+without_expected_warns() { awk -f "$FGL_REPO/ci/guest/unexpected.awk" "$1"; }
 bad=0
 for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	name=${m##*/}

@@ -37,34 +37,9 @@ result() {
 
 set_tracer() { echo "$1" >$T/current_tracer; }
 
-# The WARNs that the KUnit suite's misuse test provokes on purpose, by the
-# message printed under "cut here".
-expected_warns='function graph ops registered again|function graph ops unregistered without registering'
-
-# The ORC unwinder's one-line complaint when it meets a task interrupted
-# inside return_to_handler: printed by the unpatched base too (variant base,
-# fork storm with every function traced), so not this series' doing.
-unwinder_quirk='WARNING: stack going in the wrong direction\\? at return_to_handler'
-
-# dmesg without the report blocks of the expected WARNs, nor the quirk above
+# dmesg without the WARNs provoked on purpose and the unwinder's quirk
 dmesg_unexpected() {
-	dmesg | awk -v ok="$expected_warns" -v unwinder="$unwinder_quirk" '
-		/-+\[ cut here \]-+/ { n = 0; blk = 1; expected = 0 }
-		blk {
-			buf[n++] = $0
-			if (n == 2 && $0 ~ ok)
-				expected = 1
-			if ($0 ~ /---\[ end trace/) {
-				if (!expected)
-					for (i = 0; i < n; i++)
-						print buf[i]
-				blk = 0
-			}
-			next
-		}
-		$0 ~ unwinder { next }
-		{ print }
-		END { if (blk && !expected) for (i = 0; i < n; i++) print buf[i] }'
+	dmesg | awk -f "$(dirname "${BASH_SOURCE[0]}")/unexpected.awk"
 }
 
 # Reports of the kernel's checkers (a WARN, a BUG, KASAN, lockdep, RCU, hung

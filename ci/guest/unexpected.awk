@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# A kernel log (dmesg, or a console log) without what the unmutated kernel
+# prints on purpose or regardless of this series. Used by ci/guest/lib.sh
+# (dmesg checks in the guest) and ci/hazards.sh (console logs on the host).
+BEGIN {
+	# The WARNs that the KUnit suite's misuse case provokes on purpose,
+	# by the message printed under "cut here".
+	ok = "function graph ops registered again|function graph ops unregistered without registering"
+	# The ORC unwinder's one-line complaint when it meets a task
+	# interrupted inside return_to_handler: printed by the unpatched base
+	# too (variant base, fork storm with every function traced).
+	unwinder = "WARNING: stack going in the wrong direction\\? at return_to_handler"
+}
+{ sub(/\r$/, "") }
+/-+\[ cut here \]-+/ { n = 0; blk = 1; expected = 0 }
+blk {
+	buf[n++] = $0
+	if (n == 2 && $0 ~ ok)
+		expected = 1
+	if ($0 ~ /---\[ end trace/) {
+		if (!expected)
+			for (i = 0; i < n; i++)
+				print buf[i]
+		blk = 0
+	}
+	next
+}
+$0 ~ unwinder { next }
+{ print }
+END { if (blk && !expected) for (i = 0; i < n; i++) print buf[i] }
