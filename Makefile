@@ -21,7 +21,7 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run check test torture bench hazards clean-cache
+.PHONY: help toolchain base tree patches build guest run check check-all test torture bench hazards clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -53,8 +53,12 @@ guest: export FGL_CMD = $(CMD)
 run: ## from nothing: build and boot the patched kernel, show function_graph and the stacks
 	@ci/run.sh
 
-check: ## static checks: checkpatch, the Rust unit's C ABI (cbindgen), rustfmt, clippy
-	@ci/checkpatch.sh && ci/check-abi.sh && ci/check-rust.sh
+check: ## quick checks: checkpatch, C ABI, rustfmt, clippy, kernel-doc, htmldocs, b4 round trip
+	@rc=0; for c in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4; do \
+		ci/$$c.sh || rc=1; done; exit $$rc
+
+check-all: ## make check + every prefix builds and boots (bisect) + gcc/LLVM/Rust/no-fgraph matrix
+	@ci/check-all.sh
 
 test: ## everything that must pass; ends with 'N passed, N failed'
 	@ci/test.sh

@@ -9,6 +9,8 @@
 #        FGL_KVM        auto (default: KVM where a probe shows it works), yes, no
 #        FGL_CPUS, FGL_MEMORY   guest size (default 2 vCPUs, 2G)
 #        FGL_LOG        where the console log goes (default: a file under the cache)
+#        FGL_KERNEL     boot this bzImage instead of VARIANT's build (which
+#                       then only names the log)
 # The guest's root file system is the toolchain root (read-only, with
 # overlays); this repository and the cache are visible at the same paths.
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +19,12 @@ in_root "$0" "$@"
 [ $# -eq 2 ] || die "usage: ci/guest.sh VARIANT 'COMMAND'"
 variant=$1 cmd=$2
 timeout=${FGL_TIMEOUT:-600}
-kdir=$("$FGL_REPO/ci/build.sh" "$variant")
+if [ -n "${FGL_KERNEL:-}" ]; then
+	[ -f "$FGL_KERNEL" ] || die "FGL_KERNEL=$FGL_KERNEL is not a file"
+	kimage=$FGL_KERNEL
+else
+	kimage=$("$FGL_REPO/ci/build.sh" "$variant")/bzImage
+fi
 mkdir -p "$FGL_WORK/logs"
 log=${FGL_LOG:-$FGL_WORK/logs/guest-$variant-$(date +%Y%m%d-%H%M%S)-$$.log}
 
@@ -29,7 +36,7 @@ kvm_works() {
 	probe=$FGL_WORK/kvm-probe-$(cat /proc/sys/kernel/random/boot_id)
 	if [ ! -f "$probe" ]; then
 		log "probing whether a KVM guest runs here (once per host boot, at most 60 s)"
-		if (cd /tmp && timeout -k 5 60 vng -r "$kdir/bzImage" --cpus 1 --memory 512M \
+		if (cd /tmp && timeout -k 5 60 vng -r "$kimage" --cpus 1 --memory 512M \
 			--exec true </dev/null >/dev/null 2>&1); then
 			echo yes >"$probe"
 		else
@@ -55,7 +62,7 @@ mode=KVM
 log "booting variant $variant ($mode), timeout ${timeout}s, console log: $log"
 cd "$FGL_REPO"
 set +e
-timeout -k 10 "$timeout" vng -r "$kdir/bzImage" "${accel[@]}" \
+timeout -k 10 "$timeout" vng -r "$kimage" "${accel[@]}" \
 	--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
 	--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
 	--rodir="/tmp/fgl-ftracetest=$FGL_WORK/series/linux/tools/testing/selftests/ftrace" \

@@ -12,51 +12,9 @@ need_space "$FGL_CACHE" 8192
 start=$(now)
 logs=$FGL_WORK/logs/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
-passed=0 failed=0
 bench_logs=()
-
-# result ok|fail NAME [DETAIL]
-result() {
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-		printf 'PASS  %s\n' "$2"
-	else
-		failed=$((failed + 1))
-		printf 'FAIL  %s%s\n' "$2" "${3:+  ($3)}"
-	fi
-}
-# step NAME CMD...: one result for a command; its output goes to a log
-step() {
-	local name=$1 t
-	shift
-	t=$(now)
-	if "$@" >"$logs/$name.log" 2>&1; then
-		result ok "$name [$(took "$t")]"
-	else
-		tail -n 15 "$logs/$name.log" | sed 's/^/      | /'
-		result fail "$name" "log: $logs/$name.log"
-		return 1
-	fi
-}
-# results SUITE FILE: one result per "ok NAME" / "not ok NAME" line of FILE
-results() {
-	local suite=$1 file=$2 line p0=$passed f0=$failed
-	while IFS= read -r line; do
-		case $line in
-		'ok '*) result ok "$suite: ${line#ok }" ;;
-		'not ok '*) result fail "$suite: ${line#not ok }" ;;
-		esac
-	done <"$file"
-	printf '%s: %d passed, %d failed\n' "== suite $suite" \
-		$((passed - p0)) $((failed - f0))
-	[ $((passed - p0 + failed - f0)) -gt 0 ] || result fail "$suite" "ran no test"
-}
-finish() {
-	log "make test took $(took "$start"); logs in $logs"
-	printf '%d passed, %d failed\n' "$passed" "$failed"
-	[ "$failed" = 0 ]
-	exit
-}
+report="make test"
+. "$FGL_REPO/ci/report.sh"
 
 log "logs in $logs"
 step toolchain "$FGL_REPO/ci/toolchain.sh" || finish
@@ -65,7 +23,7 @@ step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 
 # Static checks (make check): one result per line "ok ..." / "not ok ...",
 # with the tools' reports shown under the failures.
-for check in checkpatch check-abi check-rust; do
+for check in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4; do
 	"$FGL_REPO/ci/$check.sh" >"$logs/$check.log" 2>&1 || true
 	results "$check" "$logs/$check.log"
 	grep -v -e '^ok ' -e '^>>> ' "$logs/$check.log" | sed 's/^/      | /' || true

@@ -32,6 +32,14 @@ if [ -f "$FGL_REPO/patches/0000-cover-letter.patch" ]; then
 		"$FGL_REPO/patches/0000-cover-letter.patch" >"$tmp/.git/fgl-cover"
 	git -C "$tmp" config branch.fgraph-lifecycle.description "$(cat "$tmp/.git/fgl-cover")"
 	rm "$tmp/.git/fgl-cover"
+	# b4's form: the cover letter is the branch description, and b4 prep
+	# tracks the series against the base branch ('b4 send -o' writes it).
+	git -C "$tmp" config b4.prep-cover-strategy branch-description
+	git -C "$tmp" branch -f base "v$FGL_BASE_VERSION"
+	(cd "$tmp" && b4 prep --enroll base) >"$tmp/.git/fgl-b4.log" 2>&1 || {
+		cat "$tmp/.git/fgl-b4.log" >&2
+		die "b4 prep --enroll failed in the new work tree (b4's output above)"
+	}
 fi
 trap - EXIT
 mv "$tmp" "$tree"
