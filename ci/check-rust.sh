@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The Rust unit is rustfmt-clean (the kernel's .rustfmt.toml) and builds
-# with clippy (CLIPPY=1) without a warning. One line each: "ok NAME" or
+# The Rust unit is rustfmt-clean (the kernel's .rustfmt.toml; and the whole
+# tree passes make rustfmtcheck) and builds with clippy (CLIPPY=1) without
+# a warning. One line each: "ok NAME" or
 # "not ok NAME" with the tool's output.
 . "$(dirname "$0")/lib.sh"
 in_root "$0" "$@"
@@ -16,6 +17,14 @@ if out=$(cd "$src" && rustfmt --check --config-path .rustfmt.toml --edition 2021
 	echo "ok rustfmt $unit.rs"
 else
 	printf 'not ok rustfmt %s\n%s\n' "$unit.rs" "$out"
+	bad=1
+fi
+
+# The kernel's own target, over every Rust file of the tree.
+if out=$(make -s -C "$src" O="$bdir" LLVM=1 rustfmtcheck 2>&1); then
+	echo "ok make LLVM=1 rustfmtcheck"
+else
+	printf 'not ok make LLVM=1 rustfmtcheck\n%s\n' "$out"
 	bad=1
 fi
 

@@ -5,7 +5,10 @@
 #
 # Parked tasks: bash processes blocked in read() on a FIFO while the graph of
 # vfs_read is traced, so they are inside a traced function (with a hooked
-# return address) when tracing stops; every other task is not.
+# return address) when tracing stops; every other task is not, but for
+# tasks asleep since an earlier session inside a function it traced (the
+# boot-time self test traces every function): their stacks, counted before
+# the suite starts, stay until those tasks return, and can only go.
 . "$(dirname "$0")/lib.sh"
 
 idle=${FGL_IDLE:-300} cycles=${FGL_CYCLES:-20} parked=4
@@ -13,6 +16,8 @@ dir=$(mktemp -d)
 pids=()
 for _ in $(seq "$idle"); do sleep 1000 & done
 echo vfs_read >$T/set_graph_function
+set_tracer nop
+before=$(stack_count)
 
 # 1. One session with parked readers.
 set_tracer function_graph
@@ -26,14 +31,14 @@ enabled=$(stack_count) tasks=$(task_count)
 [ "$enabled" -ge "$tasks" ]; result $? stacks_given_while_enabled "stacks $enabled, tasks $tasks"
 set_tracer nop
 after=$(stack_count)
-[ "$after" -le "$parked" ]; result $? stacks_freed_on_disable "stacks $after after disable, $parked tasks parked in vfs_read, $enabled while enabled"
+[ "$after" -le $((parked + before)) ]; result $? stacks_freed_on_disable "stacks $after after disable, $parked tasks parked in vfs_read, $before kept from before, $enabled while enabled"
 for i in $(seq $parked); do echo released >"$dir/f$i"; done
 sleep 1
 done=$(cat "$dir"/f*.done 2>/dev/null | grep -c released || true)
 [ "$done" = "$parked" ]; result $? parked_tasks_return "$done of $parked parked readers returned"
 # The readers live on (in sleep), out of traced code: their stacks go.
 n=$(stack_count)
-[ "$n" = 0 ]; result $? kept_stacks_reclaimed_after_return "stacks $n, 1 s after the parked readers returned"
+[ "$n" -le "$before" ]; result $? kept_stacks_reclaimed_after_return "stacks $n, 1 s after the parked readers returned, $before kept from before"
 
 # 2. Repeated sessions; after each, at most the parked tasks keep a stack.
 worst=0 peak=0
@@ -43,7 +48,7 @@ for c in $(seq "$cycles"); do
 	set_tracer nop
 	n=$(stack_count); [ "$n" -gt "$worst" ] && worst=$n
 done
-[ "$worst" -le "$parked" ]; result $? stacks_freed_every_cycle "$cycles cycles, $idle idle processes: at most $worst stacks after a disable, peak $peak"
+[ "$worst" -le $((parked + before)) ]; result $? stacks_freed_every_cycle "$cycles cycles, $idle idle processes: at most $worst stacks after a disable ($before kept from before), peak $peak"
 
 kill "${pids[@]}" $(jobs -p) 2>/dev/null || true
 wait 2>/dev/null || true
