@@ -14,9 +14,12 @@
 . "$(dirname "$0")/lib.sh"
 in_root "$0" "$@"
 
-# NAME  COMPILER  FRAGMENT(S)  EXTRA  EXPECT
-#   EXTRA: options appended to the fragments ('-' for none)
+# NAME  COMPILER  VARIANT  EXTRA  EXPECT
+#   VARIANT: kernel-config/VARIANT.config, after common.config
+#   EXTRA: an option appended to the fragments ('-' for none)
 #   EXPECT: which lifecycle vmlinux holds: rust, c, or none
+# The two with no EXTRA are the variants themselves, built by ci/build.sh
+# (cached, as make test builds them); the others build here.
 configs='
 llvm-rust     llvm rust -                                   rust
 llvm-c        llvm c    -                                   c
@@ -27,14 +30,23 @@ llvm-nofgraph llvm rust CONFIG_FUNCTION_GRAPH_TRACER=n      none
 '
 
 need_space "$FGL_WORK" 8192
+names=("$@")
+[ ${#names[@]} -gt 0 ] || mapfile -t names < <(awk 'NF { print $1 }' <<<"$configs")
+# The variants first (ci/build.sh takes the build lock itself).
+declare -A variant_dir
+for name in "${names[@]}"; do
+	read -r _ _ variant extra _ < <(awk -v n="$name" '$1 == n' <<<"$configs") || continue
+	if [ "$extra" = - ]; then
+		"$FGL_REPO/ci/build.sh" "$variant" >/dev/null 2>"$FGL_WORK/matrix-$variant.log" ||
+			{ cat "$FGL_WORK/matrix-$variant.log" >&2; die "variant $variant does not build"; }
+		variant_dir[$name]=$FGL_WORK/build/$variant
+	fi
+done
 src=$(series_source)
 out=$FGL_WORK/matrix
 mkdir -p "$out"
 exec 9>"$FGL_WORK/build.lock"
 flock 9
-
-names=("$@")
-[ ${#names[@]} -gt 0 ] || mapfile -t names < <(awk 'NF { print $1 }' <<<"$configs")
 
 # check_config NAME WANT...: each 'CONFIG_X=y' / 'CONFIG_X=n' holds in .config
 check_config() {
@@ -54,7 +66,7 @@ for name in "${names[@]}"; do
 	read -r _ cc variant extra expect < <(awk -v n="$name" '$1 == n' <<<"$configs") ||
 		die "no configuration '$name' (known: $(awk 'NF { printf "%s ", $1 }' <<<"$configs"))"
 	t=$(now)
-	bdir=$FGL_WORK/build/matrix-$name
+	bdir=${variant_dir[$name]:-$FGL_WORK/build/matrix-$name}
 	frag=$out/$name-fragment.config
 	{
 		cat "$FGL_REPO/kernel-config/common.config" "$FGL_REPO/kernel-config/$variant.config"
@@ -62,12 +74,19 @@ for name in "${names[@]}"; do
 	} >"$frag"
 	key=$(printf '%s %s %s %s\n' "$(toolchain_key)" "$(series_key)" \
 		"$(hash_files "$frag" "$0")" "$cc" | sha256sum | cut -c1-16)
-	if [ -f "$out/$name-$key.ok" ]; then
+	if [ -n "${variant_dir[$name]:-}" ]; then
+		: # built and its fragments asserted by ci/build.sh
+	elif [ -f "$out/$name-$key.ok" ]; then
 		printf 'ok matrix %s (built before: %s)\n' "$name" "$(cat "$out/$name-$key.ok")"
 		continue
 	fi
 	make_args=(-C "$src" O="$bdir")
 	[ "$cc" = gcc ] || make_args+=(LLVM=1)
+	if [ ! -d "$bdir" ] && [ "$cc" = llvm ] && [ -d "$FGL_WORK/build/$variant" ]; then
+		# Same compiler and source tree: kbuild rebuilds from the
+		# variant's objects what the configuration change touches.
+		cp -a "$FGL_WORK/build/$variant" "$bdir"
+	fi
 	mkdir -p "$bdir"
 	if ! make "${make_args[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig \
 		>"$out/$name-config.log" 2>&1; then
