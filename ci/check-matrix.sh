@@ -131,11 +131,13 @@ for name in "${names[@]}"; do
 		bad=1
 		continue
 	fi
-	# Which lifecycle is linked in: the Rust unit's object, the C one's
-	# entry points, or (tracer off) no trace of either.
-	syms=$(nm "$bdir/vmlinux" | awk '$3 ~ /^fgraph_lifecycle_/ { print $3 }' | sort -u | tr '\n' ' ')
+	# Which lifecycle is linked in: the entry points, and whether the Rust
+	# unit's (v0-mangled) symbols are there; with the tracer off, neither.
+	nm "$bdir/vmlinux" >"$out/$name.nm"
+	syms=$(awk '$3 ~ /^fgraph_lifecycle_(init_task|register|unregister|free_ret_stacks|reclaim)$/ { print $3 }' \
+		"$out/$name.nm" | sort -u | tr '\n' ' ')
 	has_rust=no
-	[ -f "$bdir/kernel/trace/fgraph_lifecycle.o" ] && has_rust=yes
+	! grep -q '_R.*fgraph_lifecycle' "$out/$name.nm" || has_rust=yes
 	why=
 	case $expect/$has_rust in
 	rust/yes|c/no) [ -n "$syms" ] || why="no fgraph_lifecycle_* symbol in vmlinux" ;;
