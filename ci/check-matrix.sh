@@ -18,8 +18,8 @@ in_root "$0" "$@"
 #   VARIANT: kernel-config/VARIANT.config, after common.config
 #   EXTRA: an option appended to the fragments ('-' for none)
 #   EXPECT: which lifecycle vmlinux holds: rust, c, or none
-# The two with no EXTRA are the variants themselves, built by ci/build.sh
-# (cached, as make test builds them); the others build here.
+# The two LLVM ones with no EXTRA are the variants themselves, built by
+# ci/build.sh (cached, as make test builds them); the others build here.
 configs='
 llvm-rust     llvm rust -                                   rust
 llvm-c        llvm c    -                                   c
@@ -35,8 +35,8 @@ names=("$@")
 # The variants first (ci/build.sh takes the build lock itself).
 declare -A variant_dir
 for name in "${names[@]}"; do
-	read -r _ _ variant extra _ < <(awk -v n="$name" '$1 == n' <<<"$configs") || continue
-	if [ "$extra" = - ]; then
+	read -r _ cc variant extra _ < <(awk -v n="$name" '$1 == n' <<<"$configs") || continue
+	if [ "$cc" = llvm ] && [ "$extra" = - ]; then
 		"$FGL_REPO/ci/build.sh" "$variant" >/dev/null 2>"$FGL_WORK/matrix-$variant.log" ||
 			{ cat "$FGL_WORK/matrix-$variant.log" >&2; die "variant $variant does not build"; }
 		variant_dir[$name]=$FGL_WORK/build/$variant
