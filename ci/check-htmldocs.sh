@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # 'make htmldocs SPHINXDIRS=trace' on the series: the documentation the
 # series adds or changes (and the kernel-doc it pulls in) builds without a
-# warning. Other files' warnings are the base's and are only counted.
+# warning. Warnings about other files are only counted.
 #
 # Sphinx comes from PyPI, as Documentation/doc-guide/sphinx.rst describes:
 # a virtualenv with Documentation/sphinx/requirements.txt, made once and
@@ -14,6 +14,7 @@
 
 need_root htmldocs
 command -v python3 >/dev/null || die "python3 is missing on the host; install it (apt-get install python3 python3-venv)"
+"$FGL_REPO/ci/toolchain.sh" >/dev/null
 src=$(fgl_chroot /bin/bash -c ". '$FGL_REPO/ci/lib.sh'; series_source")
 req=$src/Documentation/sphinx/requirements.txt
 venv=$FGL_CACHE/sphinx/$( { cat "$req"; python3 --version; } | sha256sum | cut -c1-16)
@@ -59,4 +60,4 @@ if [ -n "$ours" ]; then
 	echo "not ok htmldocs: warnings in the series' documentation (log: $log)"
 	exit 1
 fi
-echo "ok htmldocs: ${mine[*]} build without a warning ($total warnings elsewhere, the base's)"
+echo "ok htmldocs: ${mine[*]} build without a warning ($total warnings about other files)"
