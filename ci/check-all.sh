@@ -16,12 +16,9 @@ report="make check-all"
 
 log "logs in $logs"
 step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
-for check in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4 \
+for c in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4 \
 	check-matrix check-bisect; do
-	t=$(now)
-	"$FGL_REPO/ci/$check.sh" >"$logs/$check.log" 2>&1 || true
-	results "$check" "$logs/$check.log"
-	grep -v -e '^ok ' -e '^>>> ' "$logs/$check.log" | sed 's/^/      | /' || true
-	printf '== %s took %s\n' "$check" "$(took "$t")"
+	check "$c"
+	printf '== %s took %s\n' "$c" "$check_took"
 done
 finish

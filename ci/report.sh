@@ -41,6 +41,17 @@ results() {
 		$((passed - p0)) $((failed - f0))
 	[ $((passed - p0 + failed - f0)) -gt 0 ] || result fail "$suite" "ran no test"
 }
+# check NAME: run ci/NAME.sh (lines "ok ..." / "not ok ..."), one result a
+# line, the tools' reports shown under the failures; returns its duration
+# in $check_took
+check() {
+	local name=$1 t
+	t=$(now)
+	"$FGL_REPO/ci/$name.sh" >"$logs/$name.log" 2>&1 || true
+	results "$name" "$logs/$name.log"
+	grep -v -e '^ok ' -e '^>>> ' "$logs/$name.log" | sed 's/^/      | /' || true
+	check_took=$(took "$t")
+}
 finish() {
 	log "$report took $(took "$start"); logs in $logs"
 	printf '%d passed, %d failed\n' "$passed" "$failed"

@@ -23,10 +23,8 @@ step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 
 # Static checks (make check): one result per line "ok ..." / "not ok ...",
 # with the tools' reports shown under the failures.
-for check in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4; do
-	"$FGL_REPO/ci/$check.sh" >"$logs/$check.log" 2>&1 || true
-	results "$check" "$logs/$check.log"
-	grep -v -e '^ok ' -e '^>>> ' "$logs/$check.log" | sed 's/^/      | /' || true
+for c in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4; do
+	check "$c"
 done
 
 # The rust/ workspace (programs that run outside vmlinux), with the host's
