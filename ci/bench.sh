@@ -26,10 +26,8 @@ out=$(cd "$out" && pwd)
 consoles=$FGL_WORK/bench/consoles-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$consoles"
 
-command -v cargo >/dev/null || die "cargo is missing: install a Rust toolchain (rustup) on the host"
-log "building rust/ (fgraph-bench, fgraph-bench-report)"
-cargo build -q --release --manifest-path "$FGL_REPO/rust/Cargo.toml" ||
-	die "cargo build of rust/ failed"
+log "building rust/ (fgraph-bench, fgraph-bench-report) in the toolchain root"
+"$FGL_REPO/ci/cargo.sh" build -q --release || die "cargo build of rust/ failed"
 
 meta=()
 logs=()
@@ -45,11 +43,16 @@ for v in base c rust; do
 		"FGL_BENCH_ARGS='$args' FGL_SUITES=bench $FGL_REPO/ci/guest/suites.sh" >/dev/null ||
 		die "variant $v: the benchmark failed; console log: $consoles/console-$v.log"
 	cp "$consoles/console-$v.log" "$out/"
-	logs+=("$v=$out/console-$v.log")
+	logs+=("$v=$consoles/console-$v.log")
 done
 meta+=(--meta "series=$(series_key)")
 meta+=(--meta "series_commit=$(git -C "$FGL_REPO" rev-parse HEAD) ($(git -C "$FGL_REPO" log -1 --format=%s))")
 meta+=(--meta "settings=$args")
 meta+=(--meta "date=$(date -u +%Y-%m-%dT%H:%MZ)")
-"$FGL_REPO/rust/target/release/fgraph-bench-report" --out "$out" "${meta[@]}" "${logs[@]}"
+# The report runs in the toolchain root too (it was built there), writing
+# where the root can see; then its files go to $out.
+"$FGL_REPO/ci/cargo.sh" run -q --release -p fgraph-bench-report -- \
+	--out "$consoles/report" "${meta[@]}" "${logs[@]}" ||
+	die "fgraph-bench-report failed"
+cp -r "$consoles/report/." "$out/"
 log "make bench took $(took "$start"); results in $out"

@@ -27,24 +27,20 @@ for c in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4
 	check "$c"
 done
 
-# The rust/ workspace (programs that run outside vmlinux), with the host's
-# cargo: one result per unit test.
-if command -v cargo >/dev/null; then
-	cargo test --manifest-path "$FGL_REPO/rust/Cargo.toml" >"$logs/rust-workspace.log" 2>&1 || true
-	sed -n 's/^test \(.*\) \.\.\. ok$/ok \1/p; s/^test \(.*\) \.\.\. FAILED$/not ok \1/p' \
-		"$logs/rust-workspace.log" >"$logs/rust-workspace.results"
-	grep -q '^test result: ok' "$logs/rust-workspace.log" ||
-		echo "not ok cargo test (log: $logs/rust-workspace.log)" >>"$logs/rust-workspace.results"
-else
-	echo "not ok cargo is missing: install a Rust toolchain (rustup) on the host" >"$logs/rust-workspace.results"
-fi
+# The rust/ workspace (programs that run outside vmlinux), with the
+# toolchain root's cargo (ci/cargo.sh): one result per unit test.
+"$FGL_REPO/ci/cargo.sh" test >"$logs/rust-workspace.log" 2>&1 || true
+sed -n 's/^test \(.*\) \.\.\. ok$/ok \1/p; s/^test \(.*\) \.\.\. FAILED$/not ok \1/p' \
+	"$logs/rust-workspace.log" >"$logs/rust-workspace.results"
+grep -q '^test result: ok' "$logs/rust-workspace.log" ||
+	echo "not ok cargo test (log: $logs/rust-workspace.log)" >>"$logs/rust-workspace.results"
 results rust-workspace "$logs/rust-workspace.results"
 # The programs the guest suites run (rust/target/release, seen by the guest)
-step rust-guest-programs cargo build --release --manifest-path "$FGL_REPO/rust/Cargo.toml" || true
+step rust-guest-programs "$FGL_REPO/ci/cargo.sh" build --release || true
 
 # bench: make bench's smallest run, so that the benchmark cannot rot (its
 # report is checked below)
-suites="smoke lifecycle torture ftracetest bench"
+suites="smoke lifecycle users torture ftracetest bench"
 
 for v in ${FGL_VARIANTS:-rust c debug}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
@@ -79,7 +75,7 @@ done
 # The benchmark report over the smoke samples of the variants that ran
 # (make bench compares base, c and rust; base is not built here).
 if [ ${#bench_logs[@]} -gt 0 ]; then
-	step bench-report "$FGL_REPO/rust/target/release/fgraph-bench-report" \
+	step bench-report "$FGL_REPO/ci/cargo.sh" run -q --release -p fgraph-bench-report -- \
 		--out "$logs/bench" "${bench_logs[@]}" || true
 fi
 finish
