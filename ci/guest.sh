@@ -59,6 +59,16 @@ esac
 mode=KVM
 [ ${#accel[@]} -eq 0 ] || mode="TCG (no working KVM; slower)"
 
+# virtme-ng carries the command on the kernel command line (2 KiB on x86;
+# a longer one boots a guest that cannot mount its root): a long command
+# goes to the guest as a script in a directory shared read-only.
+cmddir=$(mktemp -d "$FGL_WORK/guest-cmd.XXXXXX")
+trap 'rm -rf "$cmddir"' EXIT
+if [ ${#cmd} -gt 1024 ]; then
+	printf '%s\n' "$cmd" >"$cmddir/cmd.sh"
+	cmd="bash /tmp/fgl-cmd/cmd.sh"
+fi
+
 log "booting variant $variant ($mode), timeout ${timeout}s, console log: $log"
 cd "$FGL_REPO"
 set +e
@@ -66,6 +76,7 @@ timeout -k 10 "$timeout" vng -r "$kimage" "${accel[@]}" \
 	--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
 	--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
 	--rodir="/tmp/fgl-ftracetest=$FGL_WORK/series/linux/tools/testing/selftests/ftrace" \
+	--rodir="/tmp/fgl-cmd=$cmddir" \
 	--exec "$cmd" </dev/null 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
