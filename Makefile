@@ -21,7 +21,7 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run check check-all test torture bench hazards clean-cache
+.PHONY: help toolchain base tree patches build guest run check check-all test torture bench hazards users-base clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -69,6 +69,9 @@ torture: ## make test with the long torture settings (every function, 10x cycles
 bench: ## base vs c vs rust: memory, fork cost, hot path, latency; tables and plots in OUT
 	@ci/bench.sh
 bench: export FGL_BENCH_OUT = $(OUT)
+
+users-base: ## ftracetest's cases on base, rust and c: a case passing on base only is a regression
+	@ci/users-base.sh
 
 hazards: ## show each seed hazard caught: ci/mutations/*.patch, one kernel each
 	@ci/hazards.sh

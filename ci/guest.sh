@@ -8,6 +8,7 @@
 #        FGL_TIMEOUT    seconds before the guest is killed (default 600)
 #        FGL_KVM        auto (default: KVM where a probe shows it works), yes, no
 #        FGL_CPUS, FGL_MEMORY   guest size (default 2 vCPUs, 2G)
+#        FGL_QEMU_OPTS  extra QEMU options (e.g. "-accel tcg,thread=single")
 #        FGL_LOG        where the console log goes (default: a file under the cache)
 #        FGL_KERNEL     boot this bzImage instead of VARIANT's build (which
 #                       then only names the log)
@@ -58,6 +59,7 @@ auto)
 esac
 mode=KVM
 [ ${#accel[@]} -eq 0 ] || mode="TCG (no working KVM; slower)"
+[ -z "${FGL_QEMU_OPTS:-}" ] || accel+=(--qemu-opts="$FGL_QEMU_OPTS")
 
 # virtme-ng carries the command on the kernel command line (2 KiB on x86;
 # a longer one boots a guest that cannot mount its root): a long command
