@@ -25,6 +25,8 @@ fi
 need_space "$FGL_WORK" 6144
 exec 9>"$FGL_WORK/build.lock"
 flock 9
+# Held until this build ends: series_source() must not wait for it
+export FGL_BUILD_LOCKED=1
 src=$(series_source)
 bdir=$FGL_WORK/build/$variant
 # A variant that differs from another only in a few options ("# fgl: start

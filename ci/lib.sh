@@ -171,13 +171,18 @@ series_source() {
 		fi
 		export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
 		export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
-		apply_series "$src"
-		if [ -n "$(mutation)" ]; then
-			log "applying the mutation $FGL_MUTATION"
-			git -C "$src" apply "$(mutation)" ||
-				die "$FGL_MUTATION does not apply on top of the series"
-		fi
-		printf '%s\n' "$key" >"$src/.git/fgl-series"
+		# Never under a running build, which holds the build lock for
+		# its whole duration (ci/build.sh sets FGL_BUILD_LOCKED).
+		(
+			[ -n "${FGL_BUILD_LOCKED:-}" ] || flock 8
+			apply_series "$src"
+			if [ -n "$(mutation)" ]; then
+				log "applying the mutation $FGL_MUTATION"
+				git -C "$src" apply "$(mutation)" ||
+					die "$FGL_MUTATION does not apply on top of the series"
+			fi
+			printf '%s\n' "$key" >"$src/.git/fgl-series"
+		) 8>"$FGL_WORK/build.lock"
 	fi
 	printf '%s\n' "$src"
 }

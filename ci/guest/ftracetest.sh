@@ -5,7 +5,9 @@
 # the series' tree, which ci/guest.sh makes visible at $FGL_FTRACETEST_DIR),
 # run by ftracetest in KTAP mode: one result per test case. A case that is
 # UNSUPPORTED here (a missing feature: modules, BTF, uprobes) is printed
-# with its reason and counts as neither passed nor failed.
+# with its reason and counts as neither passed nor failed; so is a case
+# that ends UNRESOLVED for a reason of the configuration listed, with the
+# reason, in ftracetest-unresolved.txt.
 #
 # Cases: every test.d/ftrace/ case, test.d/kprobe/, and the test.d/dynevent/
 # cases of fprobe and kprobe events. FGL_FTRACETEST_CASES (a glob list,
@@ -13,6 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 src=${FGL_FTRACETEST_DIR:-/tmp/fgl-ftracetest}
+known=$(realpath "$(dirname "$0")")/ftracetest-unresolved.txt
 [ -x "$src/ftracetest" ] || { result 1 ftracetest_found "no ftracetest in $src"; exit 1; }
 cd "$src" || exit 1
 if [ -n "${FGL_FTRACETEST_CASES:-}" ]; then
@@ -27,6 +30,14 @@ set_tracer nop
 start=$(date +%s)
 while read -r line; do
 	case $line in
+	"not ok "*"# UNRESOLVED")
+		desc=$(echo "$line" | sed 's/^not ok [0-9]* //; s/ # UNRESOLVED$//')
+		why=$(awk -F'|' -v d="$desc" '$1 == d { print $2 }' "$known")
+		if [ -n "$why" ]; then
+			echo "fgl-note: ftracetest unsupported ${line#not ok }: $why"
+		else
+			result 1 "ftracetest ${line#not ok }"
+		fi ;;
 	"not ok "*) result 1 "ftracetest ${line#not ok }" ;;
 	"ok "*"# SKIP"*)
 		# The case's log says why: its last line that is not a trace

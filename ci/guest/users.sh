@@ -280,7 +280,13 @@ for tracer in irqsoff wakeup; do
 		result 1 "attach_$tracer" "current_tracer refused '$tracer' (CONFIG_IRQSOFF_TRACER, CONFIG_SCHED_TRACER)"
 		continue
 	fi
-	for _ in $(seq 5); do reads; sleep 0.1; done
+	# Until a latency is recorded (wakeups and irq-off sections come
+	# with the reads and sleeps), 10 s at most
+	for _ in $(seq 50); do
+		reads
+		sleep 0.2
+		[ "$(cat $T/tracing_max_latency)" -gt 0 ] && break
+	done
 	attached "$tracer"
 	lat=$(cat $T/tracing_max_latency)
 	set_tracer nop
