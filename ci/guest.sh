@@ -8,7 +8,8 @@
 #        FGL_TIMEOUT    seconds before the guest is killed (default 600)
 #        FGL_KVM        auto (default: KVM where a probe shows it works), yes, no
 #        FGL_CPUS, FGL_MEMORY   guest size (default 2 vCPUs, 2G)
-#        FGL_QEMU_OPTS  extra QEMU options (e.g. "-accel tcg,thread=single")
+#        FGL_QEMU_OPTS  extra QEMU options (e.g. "-icount shift=0,sleep=off")
+#        FGL_TCG_SINGLE=1  single-threaded TCG (ignored under KVM)
 #        FGL_LOG        where the console log goes (default: a file under the cache)
 #        FGL_KERNEL     boot this bzImage instead of VARIANT's build (which
 #                       then only names the log)
@@ -60,6 +61,13 @@ esac
 mode=KVM
 [ ${#accel[@]} -eq 0 ] || mode="TCG (no working KVM; slower)"
 [ -z "${FGL_QEMU_OPTS:-}" ] || accel+=(--qemu-opts="$FGL_QEMU_OPTS")
+# FGL_TCG_SINGLE=1: one host thread for all vCPUs under TCG. Multi-threaded
+# TCG can run code that another vCPU has just rewritten (text_poke), which
+# every-function torture trips over (Documentation/testing.md).
+if [ -n "${FGL_TCG_SINGLE:-}" ] && [ ${#accel[@]} -gt 0 ]; then
+	accel+=(--qemu-opts="-accel tcg,thread=single")
+	mode="$mode, single-threaded"
+fi
 
 # virtme-ng carries the command on the kernel command line (2 KiB on x86;
 # a longer one boots a guest that cannot mount its root): a long command

@@ -45,14 +45,18 @@ suites="smoke lifecycle users torture ftracetest bench"
 for v in ${FGL_VARIANTS:-rust c debug}; do
 	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
 	console=$logs/guest-$v.log
-	timeout=1500
-	[ "$v" = debug ] && timeout=2700
+	timeout=2400
+	[ "$v" = debug ] && timeout=3600
 	# Under KASAN and lockdep, ftracetest's whole set would take most of
 	# make test's hour: the debug kernel runs the cases of fgraph's users
 	# (the function_graph and profiler cases, fprobe events, kretprobes).
 	cases=
 	[ "$v" = debug ] && cases='ftrace/fgraph-*.tc ftrace/func_profile*.tc dynevent/*fprobe*.tc kprobe/kretprobe_*.tc'
-	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
+	# The long torture patches every function: under TCG, only with one
+	# host thread for all vCPUs (see Documentation/testing.md)
+	tcg_single=
+	[ "${FGL_TORTURE:-short}" = long ] && tcg_single=1 timeout=$((timeout * 4))
+	if FGL_TCG_SINGLE=$tcg_single FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
 		"$FGL_REPO/ci/guest.sh" "$v" \
 		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_BENCH_ARGS='--tasks 100 --reps 1 --secs 0.5' FGL_FTRACETEST_CASES='$cases' FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
 		>"$logs/guest-$v.out" 2>&1; then
