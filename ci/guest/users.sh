@@ -74,14 +74,18 @@ lat_detached() {
 # error_log tail: why tracefs refused a command
 why() { tail -n 3 $T/error_log 2>/dev/null | tr '\n' ' '; }
 
-# fprobe_add GROUP/NAME SPEC: add and enable a dynamic event, or report why not
+# event_add GROUP/NAME SPEC: add and enable a dynamic event, or report why not
 event_add() {
 	local ev=$1 spec=$2
 	if ! echo "$spec" >>$E 2>/dev/null; then
 		result 1 "attach_${ev#*/}" "'$spec' refused by dynamic_events: $(why)"
 		return 1
 	fi
-	echo 1 >$T/events/$ev/enable
+	if ! echo 1 >$T/events/$ev/enable 2>/dev/null; then
+		result 1 "attach_${ev#*/}" "enabling $ev refused: $(why)"
+		echo "-:$ev" >>$E
+		return 1
+	fi
 }
 # Disable first: reading 'trace' while an event on vfs_read is enabled
 # feeds itself and never ends. Disabling the last enabled fprobe event of a
@@ -193,7 +197,8 @@ fp_on() { event_add fprobes/fgl_ovl 'f:fprobes/fgl_ovl vfs_read%return ret=$retv
 fp_off() { event_remove fprobes/fgl_ovl; }
 overlap() { # NAME FIRST-ON SECOND-ON FIRST-OFF SECOND-OFF
 	local name=$1 n tasks
-	$2 && $3 || return
+	$2 || return
+	$3 || { $4; return; }
 	reads
 	$4
 	n=$(stack_count) tasks=$(task_count)
@@ -238,8 +243,10 @@ if command -v bpftrace >/dev/null; then
 fi
 
 # 8. Readers parked in vfs_read() across the removal of an fprobe exit
-# event: they return safely, no exit handler runs after the removal, and
-# their stacks are reclaimed once they have returned.
+# event: they keep their stacks, return safely, and their stacks are
+# reclaimed once they have returned. (That no exit handler runs after the
+# removal is the KUnit case fgl_fprobe_beside_graph's: a disabled event
+# would not record one anyway.)
 pids=()
 if event_add fprobes/fgl_park 'f:fprobes/fgl_park vfs_read%return ret=$retval'; then
 	for i in $(seq $parked); do
@@ -247,21 +254,29 @@ if event_add fprobes/fgl_park 'f:fprobes/fgl_park vfs_read%return ret=$retval'; 
 		bash -c 'exec 3<>"$1"; read -r x <&3; echo "$x" >"$1.done"; exec sleep 1000' _ "$dir/f$i" &
 		pids+=($!)
 	done
-	sleep 2
+	# Until all of them sleep in pipe_read() (inside vfs_read()), 20 s
+	# at most
+	for _ in $(seq 100); do
+		n=0
+		for p in "${pids[@]}"; do
+			[ "$(cat /proc/$p/wchan 2>/dev/null)" = pipe_read ] && n=$((n + 1))
+		done
+		[ "$n" = $parked ] && break
+		sleep 0.2
+	done
+	[ "$n" = $parked ]; result $? parked_readers_in_vfs_read "$n of $parked asleep in pipe_read"
 	# Disabling unregisters the fprobe, the last fgraph user
 	event_disable fprobes/fgl_park
 	kept=$(stack_count)
-	[ "$kept" -le $((before + parked)) ]
+	[ "$kept" -ge $parked ] && [ "$kept" -le $((before + parked)) ]
 	result $? parked_fprobe_removed_others_freed "stacks $kept after removal, $parked readers parked, $before before"
-	events=$(event_lines fprobes/fgl_park)
 	for i in $(seq $parked); do echo released >"$dir/f$i"; done
-	sleep 1
-	back=$(cat "$dir"/f*.done 2>/dev/null | grep -c released || true)
+	for _ in $(seq 50); do
+		back=$(cat "$dir"/f*.done 2>/dev/null | grep -c released || true)
+		[ "$back" = "$parked" ] && break
+		sleep 0.2
+	done
 	[ "$back" = "$parked" ]; result $? parked_readers_return "$back of $parked returned"
-	# Their returns record nothing (the KUnit fprobe case counts the
-	# exit handler's calls themselves)
-	after=$(event_lines fprobes/fgl_park)
-	[ "$after" = "$events" ]; result $? no_event_after_removal "events $events before the readers returned, $after after"
 	event_remove fprobes/fgl_park
 	given=$kept
 	detached parked_readers
