@@ -29,16 +29,6 @@ flock 9
 export FGL_BUILD_LOCKED=1
 src=$(series_source)
 bdir=$FGL_WORK/build/$variant
-# A variant that differs from another only in a few options ("# fgl: start
-# from VARIANT" in its fragment) starts from a copy of that variant's build
-# directory: kbuild then rebuilds only what those options touch.
-from=$(sed -n 's/^# fgl: start from \([a-z0-9_-]*\)$/\1/p' "$FGL_REPO/kernel-config/$variant.config")
-if [ -n "$from" ] && [ ! -d "$bdir" ] && [ -f "$FGL_WORK/build/$from/vmlinux" ]; then
-	log "variant $variant starts from variant $from's objects"
-	cp -a "$FGL_WORK/build/$from" "$bdir.tmp.$$"
-	rm -f "$bdir.tmp.$$/vmlinux"
-	mv "$bdir.tmp.$$" "$bdir"
-fi
 mkdir -p "$bdir"
 frag=$bdir/fgl-fragment.config
 cat "$FGL_REPO/kernel-config/common.config" "$FGL_REPO/kernel-config/$variant.config" >"$frag"
