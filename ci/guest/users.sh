@@ -254,17 +254,18 @@ if event_add fprobes/fgl_park 'f:fprobes/fgl_park vfs_read%return ret=$retval'; 
 		bash -c 'exec 3<>"$1"; read -r x <&3; echo "$x" >"$1.done"; exec sleep 1000' _ "$dir/f$i" &
 		pids+=($!)
 	done
-	# Until all of them sleep in pipe_read() (inside vfs_read()), 20 s
-	# at most
+	# Until all of them sleep in pipe_read() inside vfs_read() (their
+	# kernel stacks say so), 20 s at most
 	for _ in $(seq 100); do
 		n=0
 		for p in "${pids[@]}"; do
-			[ "$(cat /proc/$p/wchan 2>/dev/null)" = pipe_read ] && n=$((n + 1))
+			grep -q pipe_read "/proc/$p/stack" 2>/dev/null && n=$((n + 1))
 		done
 		[ "$n" = $parked ] && break
 		sleep 0.2
 	done
-	[ "$n" = $parked ]; result $? parked_readers_in_vfs_read "$n of $parked asleep in pipe_read"
+	[ "$n" = $parked ]
+	result $? parked_readers_in_vfs_read "$n of $parked asleep in pipe_read (wchan of the first: $(cat "/proc/${pids[0]}/wchan" 2>/dev/null))"
 	# Disabling unregisters the fprobe, the last fgraph user
 	event_disable fprobes/fgl_park
 	kept=$(stack_count)
