@@ -63,7 +63,7 @@ check-all: ## make check + every prefix builds and boots (bisect) + gcc/LLVM/Rus
 test: ## everything that must pass; ends with 'N passed, N failed'
 	@ci/test.sh
 
-torture: ## make test with the long torture settings (every function, 10x cycles)
+torture: ## make test with the long torture settings (every function, 10x cycles; single-threaded TCG)
 	@FGL_TORTURE=long ci/test.sh
 
 bench: ## base vs c vs rust: memory, fork cost, hot path, latency; tables and plots in OUT
