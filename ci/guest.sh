@@ -64,7 +64,7 @@ mode=KVM
 # FGL_TCG_SINGLE=1: one host thread for all vCPUs under TCG. Multi-threaded
 # TCG can run code that another vCPU has just rewritten (text_poke), which
 # every-function torture trips over (Documentation/testing.md).
-if [ -n "${FGL_TCG_SINGLE:-}" ] && [ ${#accel[@]} -gt 0 ]; then
+if [ -n "${FGL_TCG_SINGLE:-}" ] && [ "$mode" != KVM ]; then
 	accel+=(--qemu-opts="-accel tcg,thread=single")
 	mode="$mode, single-threaded"
 fi
