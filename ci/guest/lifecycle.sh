@@ -50,6 +50,46 @@ for c in $(seq "$cycles"); do
 done
 [ "$worst" -le $((parked + before)) ]; result $? stacks_freed_every_cycle "$cycles cycles, $idle idle processes: at most $worst stacks after a disable ($before kept from before), peak $peak"
 
+# 3. CPU hotplug. A CPU taken offline while tracing dies inside
+# arch_cpu_idle_dead(), which is traced and never returns: its idle task
+# keeps its stack without holding up the end of the session, comes back
+# online on an empty stack, and loses it when the next session ends. Then a
+# stop racing with CPU 1 going off and on line leaves nothing behind.
+cpu1=/sys/devices/system/cpu/cpu1/online
+if [ ! -w $cpu1 ]; then
+	echo "fgl-result: skip cpu_hotplug (no CPU 1 to take offline)"
+elif ! grep -qx arch_cpu_idle_dead $T/available_filter_functions; then
+	echo "fgl-result: skip cpu_hotplug (arch_cpu_idle_dead is not traceable here)"
+else
+	echo >$T/set_graph_function
+	echo arch_cpu_idle_dead >$T/set_ftrace_filter
+	set_tracer function_graph
+	echo 0 >$cpu1
+	set_tracer nop
+	off=$(stack_count)
+	echo 1 >$cpu1
+	echo >$T/set_ftrace_filter
+	echo vfs_read >$T/set_graph_function
+	set_tracer function_graph
+	set_tracer nop
+	n=$(stack_count)
+	[ "$n" -le "$before" ]; result $? offline_cpu_idle_stack_back "stacks $n after the next session, $off while CPU 1 was offline, $before kept from before"
+
+	hp_cycles=${FGL_HOTPLUG_CYCLES:-10}
+	(for _ in $(seq "$hp_cycles"); do echo 0 >$cpu1; echo 1 >$cpu1; done) &
+	hp=$!
+	c=0
+	while kill -0 $hp 2>/dev/null; do
+		set_tracer function_graph
+		set_tracer nop
+		c=$((c + 1))
+	done
+	wait $hp
+	echo 1 >$cpu1 2>/dev/null
+	n=$(stack_count)
+	[ "$n" -le "$before" ]; result $? hotplug_racing_stops "$c sessions during $hp_cycles offline/online cycles of CPU 1: stacks $n after, $before kept from before"
+fi
+
 kill "${pids[@]}" $(jobs -p) 2>/dev/null || true
 wait 2>/dev/null || true
 echo >$T/set_graph_function
