@@ -75,19 +75,18 @@ else
 	n=$(stack_count)
 	[ "$n" -le "$before" ]; result $? offline_cpu_idle_stack_back "stacks $n after the next session, $off while CPU 1 was offline, $before kept from before"
 
-	hp_cycles=${FGL_HOTPLUG_CYCLES:-10}
-	(for _ in $(seq "$hp_cycles"); do echo 0 >$cpu1; echo 1 >$cpu1; done) &
+	sessions=${FGL_HOTPLUG_SESSIONS:-10}
+	(while :; do echo 0 >$cpu1; echo 1 >$cpu1; echo . >>"$dir/hotplug"; done) 2>/dev/null &
 	hp=$!
-	c=0
-	while kill -0 $hp 2>/dev/null; do
+	for _ in $(seq "$sessions"); do
 		set_tracer function_graph
 		set_tracer nop
-		c=$((c + 1))
 	done
-	wait $hp
+	kill $hp
+	wait $hp 2>/dev/null
 	echo 1 >$cpu1 2>/dev/null
-	n=$(stack_count)
-	[ "$n" -le "$before" ]; result $? hotplug_racing_stops "$c sessions during $hp_cycles offline/online cycles of CPU 1: stacks $n after, $before kept from before"
+	n=$(stack_count) ops=$(wc -l <"$dir/hotplug" 2>/dev/null || echo 0)
+	[ "$n" -le "$before" ]; result $? hotplug_racing_stops "$sessions sessions during $ops offline/online cycles of CPU 1: stacks $n after, $before kept from before"
 fi
 
 kill "${pids[@]}" $(jobs -p) 2>/dev/null || true
