@@ -20,6 +20,17 @@ stacks() {
 	awk '$1 == "fgraph_stack" { n = $2; sz = $4 } END { print n + 0, sz + 0 }' /proc/slabinfo
 }
 stack_count() { stacks | cut -d' ' -f1; }
+# The stack count once it is at most $1, or after 5 s: for stacks that the
+# reclaim work frees asynchronously
+stacks_settle() {
+	local n i
+	for i in $(seq 50); do
+		n=$(stack_count)
+		[ "$n" -le "$1" ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
 
 # Tasks, idle tasks excluded
 task_count() { ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l; }
