@@ -29,6 +29,22 @@ done
 sleep 2
 enabled=$(stack_count) tasks=$(task_count)
 [ "$enabled" -ge "$tasks" ]; result $? stacks_given_while_enabled "stacks $enabled, tasks $tasks"
+# Unwind the parked readers from another CPU, over and over, while tracing
+# stops, they return and their stacks are reclaimed: each unwind reads
+# their shadow stacks (ftrace_graph_ret_addr()) while the lifecycle takes
+# them. The debug variant's KASAN watches; the dmesg check reports.
+unwinder() {
+	local n=0 p
+	while [ ! -e "$dir/unwind.stop" ]; do
+		for p in "${pids[@]}"; do
+			cat /proc/$p/stack >/dev/null 2>&1 && n=$((n + 1))
+		done
+	done
+	echo "$n" >"$dir/unwinds"
+}
+if [ "$(nproc)" -gt 1 ]; then taskset -c 1 true 2>/dev/null && pin="taskset -c 1"; fi
+${pin:-} bash -c "$(declare -p dir pids); $(declare -f unwinder); unwinder" &
+unwinder_pid=$!
 set_tracer nop
 after=$(stack_count)
 [ "$after" -le $((parked + before)) ]; result $? stacks_freed_on_disable "stacks $after after disable, $parked tasks parked in vfs_read, $before kept from before, $enabled while enabled"
@@ -39,6 +55,10 @@ done=$(cat "$dir"/f*.done 2>/dev/null | grep -c released || true)
 # The readers live on (in sleep), out of traced code: their stacks go.
 n=$(stack_count)
 [ "$n" -le "$before" ]; result $? kept_stacks_reclaimed_after_return "stacks $n, 1 s after the parked readers returned, $before kept from before"
+touch "$dir/unwind.stop"
+wait $unwinder_pid
+unwinds=$(cat "$dir/unwinds" 2>/dev/null || echo 0)
+[ "$unwinds" -gt 0 ]; result $? remote_unwinds_across_reclaim "$unwinds unwinds of the parked readers (/proc/PID/stack) while tracing stopped, they returned and their stacks went"
 
 # 2. Repeated sessions; after each, at most the parked tasks keep a stack.
 worst=0 peak=0
