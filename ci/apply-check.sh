@@ -13,3 +13,13 @@ export GIT_COMMITTER_NAME="fgraph-lifecycle workbench"
 export GIT_COMMITTER_EMAIL=workbench@fgraph-lifecycle.invalid
 apply_series "$tmp/linux"
 log "the series ($(series_patches | wc -l) patches) applies with git am to v$FGL_BASE_VERSION"
+# Every deliberate bug of make hazards must still apply on top of it: a
+# mutation that no longer applies would only be found by a long run.
+stale=0
+for m in "$FGL_REPO"/ci/mutations/*.patch; do
+	git -C "$tmp/linux" apply --check "$m" 2>/dev/null && continue
+	echo "error: ${m#"$FGL_REPO"/} does not apply on top of the series; write it again against the work tree (git -C linux diff)" >&2
+	stale=1
+done
+[ $stale = 0 ] || exit 1
+log "every ci/mutations/*.patch applies on top of it"
