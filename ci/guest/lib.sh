@@ -20,14 +20,16 @@ stacks() {
 	awk '$1 == "fgraph_stack" { n = $2; sz = $4 } END { print n + 0, sz + 0 }' /proc/slabinfo
 }
 stack_count() { stacks | cut -d' ' -f1; }
-# The stack count once it is at most $1, or after 5 s: for stacks that the
-# reclaim work frees asynchronously
-stacks_settle() {
-	local n i
-	for i in $(seq 50); do
+# settle MAX [SECONDS]: wait (up to SECONDS, default 10) until at most MAX
+# stacks are left, print the count. Stacks that the reclaim work frees come
+# back asynchronously: those of tasks that were inside traced code at the
+# detach, once they return; nothing else may stay.
+settle() {
+	local max=$1 n i
+	for i in $(seq $((${2:-10} * 5))); do
 		n=$(stack_count)
-		[ "$n" -le "$1" ] && break
-		sleep 0.1
+		[ "$n" -le "$max" ] && break
+		sleep 0.2
 	done
 	echo "$n"
 }

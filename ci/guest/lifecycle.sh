@@ -89,7 +89,7 @@ else
 	off=$(stack_count)
 	echo 1 >$cpu1
 	echo >$T/set_ftrace_filter
-	n=$(stacks_settle "$before")
+	n=$(settle "$before" 5)
 	[ "$n" -le "$before" ]; result $? offline_cpu_idle_stack_back "stacks $n once CPU 1 is back online, $off while it was offline, $before kept from before"
 
 	# Only vfs_read patched: with every function patched, the unpatched
@@ -108,7 +108,7 @@ else
 	wait $hp 2>/dev/null
 	echo 1 >$cpu1 2>/dev/null
 	echo >$T/set_ftrace_filter
-	n=$(stacks_settle "$before") ops=$(wc -l <"$dir/hotplug" 2>/dev/null || echo 0)
+	n=$(settle "$before" 5) ops=$(wc -l <"$dir/hotplug" 2>/dev/null || echo 0)
 	[ "$n" -le "$before" ]; result $? hotplug_racing_stops "$sessions sessions during $ops offline/online cycles of CPU 1: stacks $n after, $before kept from before"
 fi
 

@@ -25,19 +25,6 @@ bpf_timeout=300
 # not the shell: some reads of a small file.
 reads() { head -c 64 /proc/version >/dev/null; cat /proc/self/stat /proc/version >/dev/null; }
 
-# settle MAX: wait (up to 10 s) until at most MAX stacks are left, print the
-# count. Stacks of tasks that were inside traced code at the detach come
-# back when those tasks return; nothing else may stay.
-settle() {
-	local max=$1 n i
-	for i in $(seq 50); do
-		n=$(stack_count)
-		[ "$n" -le "$max" ] && break
-		sleep 0.2
-	done
-	echo "$n"
-}
-
 # attached NAME: every task has a stack (the user is attached)
 attached() {
 	local n tasks
