@@ -30,9 +30,13 @@ cat /proc/version >/dev/null
 sleep 1
 row "while enabled"
 excerpt=$(grep -v -e '^#' -e '^ *$' $T/trace | head -n 12)
+# The stacks linger after the last user goes (fgraph.linger_ms), then go.
+echo 2000 >$linger
 set_tracer nop
 sleep 1
-row "after disabling"
+row "1 s after disabling"
+settle 0 5 >/dev/null
+row "after the 2 s linger"
 echo >$T/set_graph_function
 echo
 echo "function_graph trace excerpt (set_graph_function=vfs_read):"

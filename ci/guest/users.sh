@@ -255,7 +255,7 @@ if event_add fprobes/fgl_park 'f:fprobes/fgl_park vfs_read%return ret=$retval'; 
 	result $? parked_readers_in_vfs_read "$n of $parked asleep in pipe_read (wchan of the first: $(cat "/proc/${pids[0]}/wchan" 2>/dev/null))"
 	# Disabling unregisters the fprobe, the last fgraph user
 	event_disable fprobes/fgl_park
-	kept=$(stack_count)
+	kept=$(settle $((before + parked)) 5)
 	[ "$kept" -ge $parked ] && [ "$kept" -le $((before + parked)) ]
 	result $? parked_fprobe_removed_others_freed "stacks $kept after removal, $parked readers parked, $before before"
 	for i in $(seq $parked); do echo released >"$dir/f$i"; done

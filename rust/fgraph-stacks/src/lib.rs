@@ -76,6 +76,22 @@ pub fn stacks() -> Result<(u64, u64), String> {
     Ok((n, n * size))
 }
 
+/// The stacks in use once the count stops falling: unchanged over three
+/// reads 100 ms apart, or after `max`. The free at the end of a session
+/// runs in a work item, after the linger (`fgraph.linger_ms`) and grace
+/// periods: a count read right after tracing stops still includes them.
+pub fn settled_stacks(max: Duration) -> Result<u64, String> {
+    let start = std::time::Instant::now();
+    let (mut last, mut same) = (stacks()?.0, 0);
+    while same < 2 && start.elapsed() < max {
+        thread::sleep(Duration::from_millis(100));
+        let n = stacks()?.0;
+        same = if n == last { same + 1 } else { 0 };
+        last = n;
+    }
+    Ok(last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::slab_usage;

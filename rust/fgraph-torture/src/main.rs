@@ -145,7 +145,7 @@ fn run(o: &Options, report: &mut Report) -> Result<(), String> {
     }
 
     // Kept by tasks still inside code traced by an earlier session.
-    let kept_before = fgraph_stacks::stacks()?.0;
+    let kept_before = fgraph_stacks::settled_stacks(Duration::from_secs(5))?;
     let workers = Workers::start(o.forkers, o.parked, o.hotplug)?;
     let deadline = Instant::now() + Duration::from_secs(o.secs);
     let (mut cycles, mut enomem, mut other) = (0u32, 0u32, Vec::new());
