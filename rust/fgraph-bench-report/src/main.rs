@@ -5,6 +5,7 @@
 //! metadata), `results.md` (the tables, also printed) and PNG plots.
 //!
 //! usage: fgraph-bench-report --out DIR [--meta KEY=VALUE]... VARIANT=LOG...
+//! (`--help` says more)
 //!
 //! Ratios compare medians of the same run; the spread shown is the range
 //! (min–max) over repetitions. The first variant is the baseline (`base`).
@@ -12,6 +13,8 @@
 mod plots;
 mod stats;
 
+use clap::Parser;
+use fgraph_bench::{ERROR_PREFIX, Sample};
 use serde_json::{Map, Value, json};
 use stats::Summary;
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::PathBuf, process::ExitCode};
@@ -42,23 +45,20 @@ impl Variant {
     }
 }
 
-/// The `fgl-bench:` samples of a console log or a JSON-lines file.
+/// The `fgl-bench:` samples of a console log, each checked against
+/// [`Sample`], then kept as JSON for the selections of [`Variant`].
 pub fn parse_samples(text: &str) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
-        if let Some(e) = line.strip_prefix("fgl-bench-error: ") {
+        if let Some(e) = line.strip_prefix(ERROR_PREFIX) {
             return Err(format!("line {}: the benchmark failed: {e}", i + 1));
         }
-        let Some(json) = line.strip_prefix("fgl-bench: ") else {
+        let Some(sample) = Sample::parse_line(line) else {
             continue;
         };
-        let v: Value =
-            serde_json::from_str(json).map_err(|e| format!("line {}: {e}: {json}", i + 1))?;
-        if !v["workload"].is_string() {
-            return Err(format!("line {}: a sample without a workload", i + 1));
-        }
-        out.push(v);
+        let sample = sample.map_err(|e| format!("line {}: {e}: {line}", i + 1))?;
+        out.push(serde_json::to_value(sample).map_err(|e| format!("line {}: {e}", i + 1))?);
     }
     if out.is_empty() {
         return Err("no fgl-bench samples".into());
@@ -240,35 +240,36 @@ fn tables(vs: &[Variant]) -> (String, Value) {
     (md, Value::Object(summary))
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let mut out = None;
-    let mut meta = Map::new();
+/// Tables, results.json and plots from the fgl-bench samples of several
+/// kernel variants' console logs; the first variant is the baseline.
+#[derive(Parser, Debug)]
+#[command(about)]
+struct Args {
+    /// Directory to write results.json, results.md and the plots to
+    #[arg(long)]
+    out: PathBuf,
+    /// Metadata for results.json
+    #[arg(long, value_name = "KEY=VALUE", value_parser = key_value)]
+    meta: Vec<(String, String)>,
+    /// A variant's name and its console log
+    #[arg(required = true, value_name = "VARIANT=LOG", value_parser = key_value)]
+    variants: Vec<(String, String)>,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("{s}: expected NAME=VALUE"))
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let out = args.out;
+    let meta: Map<String, Value> = args.meta.into_iter().map(|(k, v)| (k, json!(v))).collect();
     let mut vs = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--out" => out = it.next().map(PathBuf::from),
-            "--meta" => {
-                let kv = it.next().ok_or("--meta needs KEY=VALUE")?;
-                let (k, v) = kv.split_once('=').ok_or("--meta needs KEY=VALUE")?;
-                meta.insert(k.into(), json!(v));
-            }
-            _ => {
-                let (name, path) = a
-                    .split_once('=')
-                    .ok_or_else(|| format!("expected VARIANT=LOG, got {a}"))?;
-                let text = fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-                let samples = parse_samples(&text).map_err(|e| format!("{path}: {e}"))?;
-                vs.push(Variant {
-                    name: name.into(),
-                    samples,
-                });
-            }
-        }
-    }
-    let out = out.ok_or("--out DIR is required")?;
-    if vs.is_empty() {
-        return Err("no VARIANT=LOG given".into());
+    for (name, path) in args.variants {
+        let text = fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        let samples = parse_samples(&text).map_err(|e| format!("{path}: {e}"))?;
+        vs.push(Variant { name, samples });
     }
     fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
@@ -316,8 +317,8 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // Bad arguments: clap prints the usage and exits with status 2.
+    match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("fgraph-bench-report: {e}");
@@ -334,6 +335,17 @@ mod tests {
 fgl-bench: {\"workload\":\"fork\",\"phase\":\"never\",\"rep\":0,\"fork_exit_per_s\":100.0,\"thread_create_join_per_s\":50.0}\r\n\
 fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\":\"enabled\",\"t_s\":1.0,\"stacks\":20,\"bytes\":81920}\n\
 fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\":\"disabled\",\"t_s\":1.1,\"stacks\":4,\"bytes\":16384}\n";
+
+    #[test]
+    fn arguments() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+        let a = Args::try_parse_from(["r", "--out", "d", "--meta", "k=v", "base=x.log"]).unwrap();
+        assert_eq!(a.meta, vec![("k".into(), "v".into())]);
+        assert_eq!(a.variants, vec![("base".into(), "x.log".into())]);
+        assert!(Args::try_parse_from(["r", "--out", "d"]).is_err());
+        assert!(Args::try_parse_from(["r", "--out", "d", "base"]).is_err());
+    }
 
     #[test]
     fn parses_samples_among_console_noise() {

@@ -24,6 +24,8 @@
 //! that idle threads are not inside traced code and cycles stay short under
 //! emulation.
 
+use clap::{Parser, builder::RangedU64ValueParser};
+use fgraph_bench::{ERROR_PREFIX, Sample};
 use fgraph_stacks::{TRACING, set_tracer, stacks};
 use std::{
     fs::{self, File},
@@ -34,47 +36,33 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Benchmark workloads for the function-graph shadow-stack lifecycle: run as
+/// root inside a test guest booted with slub_debug=U,fgraph_stack.
+#[derive(Parser, Debug)]
+#[command(about)]
 struct Options {
+    /// Idle-thread counts of the memory workload
+    #[arg(long, value_delimiter = ',', num_args = 1.., default_values_t = [100, 1000, 10000],
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
     tasks: Vec<usize>,
+    /// Repetitions of each workload
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     reps: u32,
+    /// Seconds each rate is measured for
+    #[arg(long, default_value_t = 2.0, value_parser = positive)]
     secs: f64,
 }
 
-const USAGE: &str = "usage: fgraph-bench [--tasks N,N,...] [--reps R] [--secs S]";
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        tasks: vec![100, 1000, 10000],
-        reps: 3,
-        secs: 2.0,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let v = it
-            .next()
-            .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))?;
-        let bad = || format!("{a}: bad value {v}\n{USAGE}");
-        match a.as_str() {
-            "--tasks" => {
-                o.tasks = v
-                    .split(',')
-                    .map(|n| n.parse().map_err(|_| bad()))
-                    .collect::<Result<_, _>>()?
-            }
-            "--reps" => o.reps = v.parse().map_err(|_| bad())?,
-            "--secs" => o.secs = v.parse().map_err(|_| bad())?,
-            _ => return Err(format!("unknown argument {a}\n{USAGE}")),
-        }
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s}: not a positive number of seconds")),
     }
-    if o.tasks.is_empty() || o.reps == 0 || o.secs <= 0.0 {
-        return Err(format!("nothing to measure\n{USAGE}"));
-    }
-    Ok(o)
 }
 
-/// One sample: `fields` is the inside of a JSON object.
-fn sample(workload: &str, fields: &str) {
-    println!("fgl-bench: {{\"workload\":\"{workload}\",{fields}}}");
+/// Prints one sample, as its console line.
+fn sample(s: Sample) {
+    println!("{}", s.line());
 }
 
 fn tracer(name: &str) -> Result<Duration, String> {
@@ -124,13 +112,12 @@ fn fork_rates(secs: f64) -> (f64, f64) {
 fn fork(phase: &str, o: &Options) {
     for rep in 0..o.reps {
         let (forks, threads) = fork_rates(o.secs);
-        sample(
-            "fork",
-            &format!(
-                "\"phase\":\"{phase}\",\"rep\":{rep},\"fork_exit_per_s\":{forks:.1},\
-                 \"thread_create_join_per_s\":{threads:.1}"
-            ),
-        );
+        sample(Sample::Fork {
+            phase: phase.into(),
+            rep,
+            fork_exit_per_s: forks,
+            thread_create_join_per_s: threads,
+        });
     }
 }
 
@@ -183,24 +170,25 @@ fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
     let point = |phase: &str, cycle: u32| -> Result<(), String> {
         let stacks = count()?;
         let bytes = stacks * STACK_SIZE;
-        sample(
-            "memory",
-            &format!(
-                "\"tasks\":{n},\"rep\":{rep},\"cycle\":{cycle},\"phase\":\"{phase}\",\
-                 \"t_s\":{:.3},\"stacks\":{stacks},\"bytes\":{bytes}",
-                epoch.elapsed().as_secs_f64()
-            ),
-        );
+        sample(Sample::Memory {
+            tasks: n,
+            rep,
+            cycle,
+            phase: phase.into(),
+            t_s: epoch.elapsed().as_secs_f64(),
+            stacks,
+            bytes,
+        });
         Ok(())
     };
     let timed = |what: &str, cycle: u32, d: Duration| {
-        sample(
-            "latency",
-            &format!(
-                "\"tasks\":{n},\"rep\":{rep},\"cycle\":{cycle},\"op\":\"{what}\",\"ms\":{:.3}",
-                d.as_secs_f64() * 1e3
-            ),
-        )
+        sample(Sample::Latency {
+            tasks: n,
+            rep,
+            cycle,
+            op: what.into(),
+            ms: d.as_secs_f64() * 1e3,
+        })
     };
     thread::sleep(Duration::from_millis(200));
     point("before", 0)?;
@@ -244,10 +232,10 @@ fn hotpath(o: &Options) -> Result<(), String> {
             calls += 100;
         }
         let rate = calls as f64 / t.elapsed().as_secs_f64();
-        sample(
-            "hotpath",
-            &format!("\"rep\":{rep},\"reads_per_s\":{rate:.1}"),
-        );
+        sample(Sample::Hotpath {
+            rep,
+            reads_per_s: rate,
+        });
     }
     tracer("nop")?;
     Ok(())
@@ -277,19 +265,13 @@ fn run(o: &Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let o = match parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("fgraph-bench: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // Bad arguments: clap prints the usage and exits with status 2.
+    let o = Options::parse();
     match run(&o) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("fgraph-bench: {e}");
-            println!("fgl-bench-error: {e}");
+            println!("{ERROR_PREFIX}{e}");
             ExitCode::FAILURE
         }
     }
@@ -299,22 +281,31 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(s: &str) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("fgraph-bench").chain(s.split_whitespace()))
     }
 
     #[test]
     fn parses_task_lists() {
-        let o = parse(&args("--tasks 100,1000 --reps 2 --secs 0.5")).unwrap();
+        let o = parse("--tasks 100,1000 --reps 2 --secs 0.5").unwrap();
         assert_eq!(o.tasks, vec![100, 1000]);
         assert_eq!((o.reps, o.secs), (2, 0.5));
+        assert_eq!(parse("").unwrap().tasks, vec![100, 1000, 10000]);
     }
 
     #[test]
     fn rejects_bad_input() {
-        assert!(parse(&args("--tasks 1,x")).is_err());
-        assert!(parse(&args("--reps 0")).is_err());
-        assert!(parse(&args("--secs")).is_err());
-        assert!(parse(&args("--bogus 1")).is_err());
+        assert!(parse("--tasks 1,x").is_err());
+        assert!(parse("--tasks 0").is_err());
+        assert!(parse("--reps 0").is_err());
+        assert!(parse("--secs").is_err());
+        assert!(parse("--secs -1").is_err());
+        assert!(parse("--bogus 1").is_err());
+    }
+
+    #[test]
+    fn options_are_consistent() {
+        use clap::CommandFactory;
+        Options::command().debug_assert();
     }
 }

@@ -24,6 +24,7 @@
 
 mod workers;
 
+use clap::Parser;
 use fgraph_stacks::{TRACING, set_tracer};
 use std::{
     fs, io,
@@ -37,56 +38,35 @@ use workers::Workers;
 const FAILSLAB: &str = "/sys/kernel/debug/failslab";
 const CACHE_FAILSLAB: &str = "/sys/kernel/slab/fgraph_stack/failslab";
 
-#[derive(Debug)]
+/// Torture the function-graph shadow-stack lifecycle: run as root inside a
+/// test guest. Bounded by --cycles and --secs, whichever comes first.
+#[derive(Parser, Debug)]
+#[command(about)]
 struct Options {
+    /// Prefix of the result names
+    #[arg(long, default_value = "torture")]
     name: String,
+    /// Enable/disable cycles to run at most
+    #[arg(long, default_value_t = 100)]
     cycles: u32,
+    /// Seconds to run at most
+    #[arg(long, default_value_t = 60)]
     secs: u64,
+    /// Threads that fork and reap children in a loop
+    #[arg(long, default_value_t = 0)]
     forkers: u32,
+    /// Threads parked in a traced read(), woken one per cycle
+    #[arg(long, default_value_t = 4)]
     parked: u32,
+    /// Take CPU 1 offline and online in a loop
+    #[arg(long)]
     hotplug: bool,
+    /// Make this percentage of fgraph_stack allocations fail (failslab)
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
     failslab: u32,
+    /// Patch every function, not only vfs_read and kernel_clone
+    #[arg(long)]
     all_functions: bool,
-}
-
-const USAGE: &str = "usage: fgraph-torture [--name NAME] [--cycles N] [--secs S] \
-[--forkers N] [--parked N] [--hotplug] [--failslab PERCENT] [--all-functions]";
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        name: "torture".into(),
-        cycles: 100,
-        secs: 60,
-        forkers: 0,
-        parked: 4,
-        hotplug: false,
-        failslab: 0,
-        all_functions: false,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |what: &str| -> Result<String, String> {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{a} needs {what}\n{USAGE}"))
-        };
-        let number = |v: String| -> Result<u64, String> {
-            v.parse().map_err(|_| format!("{a}: not a number: {v}"))
-        };
-        match a.as_str() {
-            "--name" => o.name = value("a name")?,
-            "--cycles" => o.cycles = number(value("a count")?)? as u32,
-            "--secs" => o.secs = number(value("seconds")?)?,
-            "--forkers" => o.forkers = number(value("a count")?)? as u32,
-            "--parked" => o.parked = number(value("a count")?)? as u32,
-            "--hotplug" => o.hotplug = true,
-            "--all-functions" => o.all_functions = true,
-            "--failslab" => o.failslab = number(value("a percentage")?)?.min(100) as u32,
-            "-h" | "--help" => return Err(USAGE.into()),
-            _ => return Err(format!("unknown argument {a}\n{USAGE}")),
-        }
-    }
-    Ok(o)
 }
 
 struct Report {
@@ -220,14 +200,8 @@ fn run(o: &Options, report: &mut Report) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let o = match parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("fgraph-torture: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // Bad arguments: clap prints the usage and exits with status 2.
+    let o = Options::parse();
     let mut report = Report {
         name: o.name.clone(),
         failed: 0,
@@ -248,23 +222,23 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(s: &str) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("fgraph-torture").chain(s.split_whitespace()))
     }
 
     #[test]
     fn defaults_are_bounded() {
-        let o = parse(&[]).unwrap();
+        let o = parse("").unwrap();
         assert!(o.cycles > 0 && o.secs > 0);
         assert_eq!((o.forkers, o.hotplug, o.failslab), (0, false, 0));
     }
 
     #[test]
     fn parses_every_option() {
-        let o = parse(&args(
+        let o = parse(
             "--name x --cycles 7 --secs 3 --forkers 2 --parked 1 --hotplug --failslab 10 \
              --all-functions",
-        ))
+        )
         .unwrap();
         assert_eq!(o.name, "x");
         assert_eq!((o.cycles, o.secs, o.forkers, o.parked), (7, 3, 2, 1));
@@ -275,9 +249,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert!(parse(&args("--cycles")).is_err());
-        assert!(parse(&args("--cycles many")).is_err());
-        assert!(parse(&args("--frobnicate")).is_err());
-        assert_eq!(parse(&args("--failslab 500")).unwrap().failslab, 100);
+        assert!(parse("--cycles").is_err());
+        assert!(parse("--cycles many").is_err());
+        assert!(parse("--frobnicate").is_err());
+        assert!(parse("--failslab 500").is_err());
+    }
+
+    #[test]
+    fn options_are_consistent() {
+        use clap::CommandFactory;
+        Options::command().debug_assert();
     }
 }
