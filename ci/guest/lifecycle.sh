@@ -129,6 +129,14 @@ if [ -w "$linger" ]; then
 	echo 0 >$linger
 	n=$(settle "$before" 5)
 	[ "$n" -le "$before" ]; result $? linger_zero_frees_pending "stacks $n after linger_ms=0 was written during the linger, $before kept from before"
+	# Memory pressure ends the linger: drop_caches runs every shrinker.
+	echo 60000 >$linger
+	set_tracer function_graph
+	set_tracer nop
+	echo 2 >/proc/sys/vm/drop_caches
+	n=$(settle "$before" 5)
+	echo 0 >$linger
+	[ "$n" -le "$before" ]; result $? shrinker_ends_linger "stacks $n within 5 s of drop_caches, with linger_ms=60000, $before kept from before"
 else
 	echo "fgl-result: skip linger (no $linger)"
 fi
