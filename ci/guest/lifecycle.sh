@@ -117,6 +117,8 @@ fi
 # within the linger allocates nothing is KUnit's
 # fgl_unregister_waits_for_nothing (slabinfo cannot tell).
 if [ -w "$linger" ]; then
+	# Only vfs_read patched, as above: no task stays inside traced code
+	echo vfs_read >$T/set_ftrace_filter
 	echo 4000 >$linger
 	set_tracer function_graph
 	on=$(stack_count)
@@ -137,6 +139,7 @@ if [ -w "$linger" ]; then
 	n=$(settle "$before" 5)
 	echo 0 >$linger
 	[ "$n" -le "$before" ]; result $? shrinker_ends_linger "stacks $n within 5 s of drop_caches, with linger_ms=60000, $before kept from before"
+	echo >$T/set_ftrace_filter
 else
 	echo "fgl-result: skip linger (no $linger)"
 fi
