@@ -4,8 +4,9 @@
 # a tracing user meets them. For each user: its own output is right, every
 # task has a shadow stack while it is attached, and once it has detached the
 # stacks come back to what the tasks inside traced code explain. Then users
-# that overlap, attach/detach cycles, and readers parked inside a probed
-# function across the removal of its exit probe.
+# that overlap (also at every fgraph index), attach/detach cycles, and
+# readers parked inside a probed function across the removal of its exit
+# probe.
 #
 # Users: the function_graph tracer, the function profiler, an fprobe exit
 # event, a kretprobe event, bpftrace with a wildcard kretprobe (a BPF
@@ -206,6 +207,31 @@ if command -v bpftrace >/dev/null && fp_on; then
 	fp_off
 	detached bpftrace_beside_fprobe
 fi
+
+# 6b. fprobe and the function_graph tracer at every fgraph index. The
+# tracer graphs vfs_read() (a few of its callees are patched), the fprobe
+# has vfs_read() only: the frame of a callee must reach the tracer's return
+# handler and no other (7.3.4 also called the handler of the user at index
+# 0, where fprobe's WARNs). Indexes are handed out in turn, from a queue
+# that an unregistered index joins at the end: with fprobe first on and
+# last off, 16 overlaps give fprobe each of the 16 indexes.
+fg1_on() {
+	for f in vfs_read rw_verify_area seq_read_iter proc_reg_read_iter; do
+		echo $f >>$T/set_ftrace_filter 2>/dev/null
+	done
+	echo vfs_read >$T/set_graph_function
+	set_tracer function_graph
+}
+fg1_off() { set_tracer nop; echo >$T/set_ftrace_filter; echo >$T/set_graph_function; }
+ok=0
+for _ in $(seq 16); do
+	fp_on || break
+	fg1_on; reads; fg1_off
+	fp_off
+	ok=$((ok + 1))
+done
+[ "$ok" = 16 ] && ! dmesg_reports | grep -q .
+result $? fprobe_beside_tracer_every_index "$ok of 16 overlaps; dmesg: $(dmesg_reports | head -n 2 | tr '\n' ' ')"
 
 # 7. Attach/detach cycles: an fprobe event, bpftrace.
 worst=0 ok=0
