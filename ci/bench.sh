@@ -5,17 +5,32 @@
 #
 # Env: FGL_BENCH_OUT   where results go (default: a dated directory under
 #                      the cache's bench/); make bench OUT=dir
-#      FGL_BENCH       full (default: N = 100, 1000, 10000; 3 repetitions)
-#                      or smoke (N = 100, one repetition)
+#      FGL_BENCH       full (default: N = 1000, 10000, 50000; 3 repetitions
+#                      per boot) or smoke (N = 100, one repetition)
+#      FGL_BENCH_ROUNDS  boots of each variant, interleaved base, c, rust,
+#                      base, ... (default 3; smoke 1)
+#      FGL_BENCH_CLOCK icount (default): single-threaded TCG with
+#                      -icount shift=0,sleep=off, so that guest time counts
+#                      instructions and the host's load does not show; or
+#                      wall (multi-threaded TCG, or KVM where it works)
 . "$(dirname "$0")/lib.sh"
 
 need_root bench
 need_space "$FGL_CACHE" 8192
 start=$(now)
 case ${FGL_BENCH:-full} in
-full) args="--tasks 100,1000,10000 --reps 3 --secs 2" ;;
-smoke) args="--tasks 100 --reps 1 --secs 0.5" ;;
+full)
+	args="--tasks 1000,10000,50000 --reps 3 --secs 2" rounds=${FGL_BENCH_ROUNDS:-3}
+	# 50,000 threads: their kernel stacks and shadow stacks
+	export FGL_MEMORY=${FGL_MEMORY:-6G} ;;
+smoke) args="--tasks 100 --reps 1 --secs 0.5" rounds=${FGL_BENCH_ROUNDS:-1} ;;
 *) die "FGL_BENCH must be full or smoke" ;;
+esac
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "FGL_BENCH_ROUNDS must be a positive number (got '$rounds')"
+case ${FGL_BENCH_CLOCK:-icount} in
+icount) export FGL_TCG_SINGLE=1 FGL_KVM=no FGL_QEMU_OPTS="-icount shift=0,sleep=off" ;;
+wall) ;;
+*) die "FGL_BENCH_CLOCK must be icount or wall" ;;
 esac
 out=${FGL_BENCH_OUT:-$FGL_WORK/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" || die "cannot create $out"
@@ -34,20 +49,25 @@ logs=()
 for v in base c rust; do
 	kdir=$("$FGL_REPO/ci/build.sh" "$v")
 	meta+=(--meta "config_$v=$(sha256sum "$kdir/.config" | cut -c1-16)")
-	log "variant $v: fgraph-bench $args"
-	# kunit.enable=0: the KUnit suites of c and rust register graph
-	# tracers at boot, which base's do not; "tracing never enabled" must
-	# be true of all three.
-	FGL_LOG=$consoles/console-$v.log FGL_APPEND="slub_debug=U,fgraph_stack kunit.enable=0" FGL_TIMEOUT=3600 \
-		"$FGL_REPO/ci/guest.sh" "$v" \
-		"FGL_BENCH_ARGS='$args' FGL_SUITES=bench $FGL_REPO/ci/guest/suites.sh" >/dev/null ||
-		die "variant $v: the benchmark failed; console log: $consoles/console-$v.log"
-	cp "$consoles/console-$v.log" "$out/"
-	logs+=("$v=$consoles/console-$v.log")
+done
+for r in $(seq "$rounds"); do
+	for v in base c rust; do
+		console=$consoles/console-$v-$r.log
+		log "round $r of $rounds, variant $v: fgraph-bench $args"
+		# kunit.enable=0: the KUnit suites of c and rust register graph
+		# tracers at boot, which base's do not; "tracing never enabled"
+		# must be true of all three.
+		FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack kunit.enable=0" FGL_TIMEOUT=7200 \
+			"$FGL_REPO/ci/guest.sh" "$v" \
+			"FGL_BENCH_ARGS='$args' FGL_SUITES=bench $FGL_REPO/ci/guest/suites.sh" >/dev/null ||
+			die "variant $v, round $r: the benchmark failed; console log: $console"
+		cp "$console" "$out/"
+		logs+=("$v=$console")
+	done
 done
 meta+=(--meta "series=$(series_key)")
 meta+=(--meta "series_commit=$(git -C "$FGL_REPO" rev-parse HEAD) ($(git -C "$FGL_REPO" log -1 --format=%s))")
-meta+=(--meta "settings=$args")
+meta+=(--meta "settings=$args; $rounds boots of each variant, interleaved; clock ${FGL_BENCH_CLOCK:-icount}")
 meta+=(--meta "date=$(date -u +%Y-%m-%dT%H:%MZ)")
 # The report runs in the toolchain root too (it was built there), writing
 # where the root can see; then its files go to $out.

@@ -37,6 +37,22 @@ impl Variant {
             .filter(move |s| s["workload"] == workload && filter.iter().all(|(k, v)| &s[*k] == v))
     }
 
+    /// The median of each boot's median of `field` in those samples, and
+    /// the range of the boots' medians (the spread between boots).
+    pub fn per_boot(&self, workload: &str, filter: &[(&str, Value)], field: &str) -> Summary {
+        let mut boots: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+        for s in self.select(workload, filter) {
+            if let Some(x) = s[field].as_f64() {
+                boots
+                    .entry(s["boot"].as_u64().unwrap_or(0))
+                    .or_default()
+                    .push(x);
+            }
+        }
+        let medians: Vec<f64> = boots.values().map(|v| Summary::of(v).median).collect();
+        Summary::of(&medians)
+    }
+
     /// The values of `field` in those samples.
     pub fn values(&self, workload: &str, filter: &[(&str, Value)], field: &str) -> Vec<f64> {
         self.select(workload, filter)
@@ -64,6 +80,31 @@ pub fn parse_samples(text: &str) -> Result<Vec<Value>, String> {
         return Err("no fgl-bench samples".into());
     }
     Ok(out)
+}
+
+/// Adds one boot's samples to its variant (a new one, or one seen in an
+/// earlier boot: the variants' boots are interleaved), tagged with the boot.
+pub fn add_boot(vs: &mut Vec<Variant>, name: String, mut samples: Vec<Value>) {
+    let i = match vs.iter().position(|v| v.name == name) {
+        Some(i) => i,
+        None => {
+            vs.push(Variant {
+                name,
+                samples: Vec::new(),
+            });
+            vs.len() - 1
+        }
+    };
+    let boot = vs[i]
+        .samples
+        .iter()
+        .filter_map(|s| s["boot"].as_u64())
+        .max()
+        .map_or(0, |b| b + 1);
+    for s in &mut samples {
+        s["boot"] = json!(boot);
+    }
+    vs[i].samples.extend(samples);
 }
 
 fn tasks_of(v: &[Variant]) -> Vec<u64> {
@@ -217,6 +258,86 @@ fn tables(vs: &[Variant]) -> (String, Value) {
             );
         }
     }
+    let _ = writeln!(
+        md,
+        "\n## Detaching and attaching again (ms; ratio to {b}, with the spread between boots)\n\n\
+         Medians of each boot's median, then their median; the spread is the widest range of the \
+         boots' medians, of the variant or of {b}, as a percentage of its median. Within the linger \
+         the stacks are still there; `enable_after_free` is compared with {b}'s first enable.\n\n\
+         | variant | N | operation | ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
+        b = base.name
+    );
+    // (label, operation, cycle; the same of the baseline to compare with)
+    type Timed = (&'static str, &'static str, Option<u64>);
+    let ops: [(Timed, Timed); 9] = [
+        (("first enable", "enable", Some(0)), ("", "enable", Some(0))),
+        (
+            ("first disable", "disable", Some(0)),
+            ("", "disable", Some(0)),
+        ),
+        (
+            ("enable within the linger", "enable_linger", None),
+            ("", "enable_linger", None),
+        ),
+        (
+            ("disable within the linger", "disable_linger", None),
+            ("", "disable_linger", None),
+        ),
+        (
+            ("funcgraph-args on", "funcgraph_args_on", None),
+            ("", "funcgraph_args_on", None),
+        ),
+        (
+            ("funcgraph-args off", "funcgraph_args_off", None),
+            ("", "funcgraph_args_off", None),
+        ),
+        (
+            ("fprobe event cycle", "fprobe_cycle", None),
+            ("", "fprobe_cycle", None),
+        ),
+        (
+            ("enable after the free", "enable_after_free", None),
+            ("", "enable", Some(0)),
+        ),
+        (
+            ("disable after the free", "disable_after_free", None),
+            ("", "disable", Some(0)),
+        ),
+    ];
+    for n in tasks_of(vs) {
+        for ((label, op, cycle), (_, base_op, base_cycle)) in ops {
+            let filter = |op: &str, cycle: Option<u64>| {
+                let mut f = vec![("tasks", json!(n)), ("op", json!(op))];
+                if let Some(c) = cycle {
+                    f.push(("cycle", json!(c)));
+                }
+                f
+            };
+            let b = base.per_boot("latency", &filter(base_op, base_cycle), "ms");
+            for v in vs {
+                let x = v.per_boot("latency", &filter(op, cycle), "ms");
+                if x.n == 0 {
+                    continue;
+                }
+                let spread = [x, b]
+                    .iter()
+                    .map(|s| 100.0 * (s.max - s.min) / s.median)
+                    .fold(0.0, f64::max);
+                let ratio = x.median / b.median;
+                let _ = writeln!(
+                    md,
+                    "| {} | {n} | {label} | {} | {ratio:.3} | {spread:.1} % |",
+                    v.name,
+                    x.show(1)
+                );
+                summary.insert(
+                    format!("ops/{}/{n}/{op}", v.name),
+                    json!({"ms": x.median, "ratio": ratio, "spread_percent": spread, "boots": x.n}),
+                );
+            }
+        }
+    }
+
     if let (Some(c), Some(r)) = (
         vs.iter().find(|v| v.name == "c"),
         vs.iter().find(|v| v.name == "rust"),
@@ -269,7 +390,7 @@ fn run(args: Args) -> Result<(), String> {
     for (name, path) in args.variants {
         let text = fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
         let samples = parse_samples(&text).map_err(|e| format!("{path}: {e}"))?;
-        vs.push(Variant { name, samples });
+        add_boot(&mut vs, name, samples);
     }
     fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
@@ -359,6 +480,19 @@ fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\"
         assert!(parse_samples("fgl-bench-error: no tracefs\n").is_err());
         assert!(parse_samples("nothing here\n").is_err());
         assert!(parse_samples("fgl-bench: {\"x\":1}\n").is_err());
+    }
+
+    #[test]
+    fn boots_of_a_variant_are_merged_and_tagged() {
+        let mut vs = Vec::new();
+        add_boot(&mut vs, "base".into(), parse_samples(LOG).unwrap());
+        add_boot(&mut vs, "rust".into(), parse_samples(LOG).unwrap());
+        add_boot(&mut vs, "base".into(), parse_samples(LOG).unwrap());
+        assert_eq!(vs.len(), 2);
+        assert_eq!(vs[0].samples.len(), 6);
+        assert_eq!(vs[0].samples[5]["boot"], 1);
+        let s = vs[0].per_boot("memory", &[("phase", json!("enabled"))], "stacks");
+        assert_eq!((s.n, s.median), (2, 20.0));
     }
 
     #[test]

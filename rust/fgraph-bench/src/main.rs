@@ -15,7 +15,14 @@
 //!   disable, and 1 s after the parked readers returned (bytes: 4 KiB per
 //!   stack); then 10 more
 //!   enable/disable cycles, sampled after each step (the curve over time);
-//!   each enable and disable is timed (`latency`);
+//!   each enable and disable is timed (`latency`); then, with the stacks
+//!   still there, an enable (`enable_linger`), the function_graph tracer's
+//!   `funcgraph-args` option on and off (each re-registers its fgraph_ops),
+//!   a disable (`disable_linger`) and three add+enable+disable+remove
+//!   cycles of an fprobe exit event (`fprobe_cycle`); where the kernel has
+//!   `fgraph.linger_ms`, the stacks are freed (linger 0) and an enable
+//!   after the free is timed (`enable_after_free`, to compare with the
+//!   unpatched kernel's first enable);
 //! - `fork`, phase `after_cycle`: the same rates after those cycles;
 //! - `hotpath`: `read()` of one byte from `/dev/zero` in a loop, with the
 //!   call graph of `vfs_read` traced.
@@ -26,7 +33,7 @@
 
 use clap::{Parser, builder::RangedU64ValueParser};
 use fgraph_bench::{ERROR_PREFIX, Sample};
-use fgraph_stacks::{TRACING, set_tracer, stacks};
+use fgraph_stacks::{TRACING, set_tracer, settled_stacks, stacks, write_timed};
 use std::{
     fs::{self, File},
     io::{self, PipeWriter, Read, Write},
@@ -153,7 +160,29 @@ impl Parked {
     }
 }
 
+/// Raises the limits that N threads of one process would hit: pid_max
+/// (32768 on a small machine), threads-max, and the memory maps of their
+/// stacks (two each, with the guard page).
+fn raise_limits(n: usize) -> Result<(), String> {
+    for (file, want) in [
+        ("/proc/sys/kernel/pid_max", n + 65536),
+        ("/proc/sys/kernel/threads-max", n + 65536),
+        ("/proc/sys/vm/max_map_count", 2 * n + 65536),
+    ] {
+        let have: usize = fs::read_to_string(file)
+            .map_err(|e| format!("{file}: {e}"))?
+            .trim()
+            .parse()
+            .map_err(|e| format!("{file}: {e}"))?;
+        if have < want {
+            fs::write(file, want.to_string()).map_err(|e| format!("{file}={want}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
 fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
+    raise_limits(n)?;
     // Idle threads: blocked on a barrier (futex), which is not traced.
     let gate = Arc::new(Barrier::new(n + 1));
     let idle: Vec<_> = (0..n)
@@ -208,11 +237,79 @@ fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
         timed("disable", cycle, tracer("nop")?);
         point("disabled", cycle)?;
     }
+    // The operations that detach and attach again while the stacks are
+    // there (within the linger; for ever on a kernel that never frees)
+    timed("enable_linger", 0, tracer("function_graph")?);
+    for (op, value) in [("funcgraph_args_on", "1"), ("funcgraph_args_off", "0")] {
+        timed(op, 0, option("funcgraph-args", value)?);
+    }
+    timed("disable_linger", 0, tracer("nop")?);
+    for cycle in 0..3 {
+        timed("fprobe_cycle", cycle, fprobe_cycle()?);
+    }
+    // Enabling after the free (linger 0: at once), against the unpatched
+    // kernel's first enable of the boot
+    if let Some(saved) = Linger::set("0")? {
+        settled_stacks(Duration::from_secs(30))?;
+        point("freed", 0)?;
+        timed("enable_after_free", 0, tracer("function_graph")?);
+        timed("disable_after_free", 0, tracer("nop")?);
+        saved.restore()?;
+    }
     gate.wait();
     for t in idle {
         let _ = t.join();
     }
     Ok(())
+}
+
+/// Sets a tracer option (`options/NAME`), timed.
+fn option(name: &str, value: &str) -> Result<Duration, String> {
+    let path = format!("{TRACING}/options/{name}");
+    let t = Instant::now();
+    write_timed(&path, value)?.map_err(|e| format!("{path}={value}: {e}"))?;
+    Ok(t.elapsed())
+}
+
+/// An fprobe exit event on vfs_read: added, enabled, disabled, removed
+/// (an fgraph_ops registered and unregistered, as a BPF kprobe_multi link's
+/// attach and release do), timed as one.
+fn fprobe_cycle() -> Result<Duration, String> {
+    let events = format!("{TRACING}/dynamic_events");
+    let enable = format!("{TRACING}/events/fprobes/fgl_bench/enable");
+    let append = |spec: &str| -> Result<(), String> {
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&events)
+            .and_then(|mut f| f.write_all(spec.as_bytes()))
+            .map_err(|e| format!("{events} <- {spec:?}: {e}"))
+    };
+    let t = Instant::now();
+    append("f:fprobes/fgl_bench vfs_read%return\n")?;
+    write_timed(&enable, "1")?.map_err(|e| format!("{enable}=1: {e}"))?;
+    write_timed(&enable, "0")?.map_err(|e| format!("{enable}=0: {e}"))?;
+    append("-:fprobes/fgl_bench\n")?;
+    Ok(t.elapsed())
+}
+
+/// fgraph.linger_ms, where the kernel has it (the unpatched one does not).
+struct Linger(String);
+
+const LINGER: &str = "/sys/module/fgraph/parameters/linger_ms";
+
+impl Linger {
+    /// Sets it; the value before, to restore, or None without the parameter.
+    fn set(ms: &str) -> Result<Option<Self>, String> {
+        let Ok(old) = fs::read_to_string(LINGER) else {
+            return Ok(None);
+        };
+        fs::write(LINGER, ms).map_err(|e| format!("{LINGER}={ms}: {e}"))?;
+        Ok(Some(Linger(old.trim().to_owned())))
+    }
+
+    fn restore(self) -> Result<(), String> {
+        fs::write(LINGER, &self.0).map_err(|e| format!("{LINGER}={}: {e}", self.0))
+    }
 }
 
 /// read() of one byte from /dev/zero per call, per second, with the call
