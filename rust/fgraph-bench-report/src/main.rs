@@ -131,8 +131,8 @@ fn tables(vs: &[Variant]) -> (String, Value) {
         md,
         "## Memory: fgraph_stack objects (exact: slub_debug=U)\n\n\
          Medians over repetitions; N idle threads plus 4 readers parked in a traced read().\n\n\
-         | variant | N | before | enabled | right after disable | kept | 1 s after the readers left | worst after a disable (10 cycles) |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+         | variant | N | before | enabled | right after disable | kept | 1 s after the readers left | worst after a disable (10 cycles) | 1 s into a linger | 6 s | 0.5 s after memory pressure |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for n in tasks_of(vs) {
         for v in vs {
@@ -158,9 +158,14 @@ fn tables(vs: &[Variant]) -> (String, Value) {
                 .filter_map(|s| s["stacks"].as_f64())
                 .fold(f64::NAN, f64::max);
             let kept = 100.0 * disabled.median / enabled.median;
+            let (l1, l6, pressure) = (
+                at("linger_1s", None),
+                at("linger_6s", None),
+                at("pressure_0_5s", None),
+            );
             let _ = writeln!(
                 md,
-                "| {} | {n} | {} | {} | {} | {kept:.2} % | {} | {} |",
+                "| {} | {n} | {} | {} | {} | {kept:.2} % | {} | {} | {} | {} | {} |",
                 v.name,
                 before.show(0),
                 enabled.show(0),
@@ -170,13 +175,18 @@ fn tables(vs: &[Variant]) -> (String, Value) {
                     "-".into()
                 } else {
                     format!("{worst:.0}")
-                }
+                },
+                l1.show(0),
+                l6.show(0),
+                pressure.show(0)
             );
             summary.insert(
                 format!("memory/{}/{n}", v.name),
                 json!({"before": before.median, "enabled": enabled.median,
                        "disabled": disabled.median, "after_1s": after.median,
-                       "kept_percent": kept, "worst_disabled_over_cycles": worst}),
+                       "kept_percent": kept, "worst_disabled_over_cycles": worst,
+                       "linger_1s": l1.median, "linger_6s": l6.median,
+                       "pressure_0_5s": pressure.median}),
             );
         }
     }

@@ -19,7 +19,9 @@
 //!   still there, an enable (`enable_linger`), the function_graph tracer's
 //!   `funcgraph-args` option on and off (each re-registers its fgraph_ops),
 //!   a disable (`disable_linger`) and three add+enable+disable+remove
-//!   cycles of an fprobe exit event (`fprobe_cycle`); where the kernel has
+//!   cycles of an fprobe exit event (`fprobe_cycle`); the stacks 1 s and
+//!   6 s into the linger, and 0.5 s after `drop_caches` (every shrinker)
+//!   right after another session; where the kernel has
 //!   `fgraph.linger_ms`, the stacks are freed (linger 0) and an enable
 //!   after the free is timed (`enable_after_free`, to compare with the
 //!   unpatched kernel's first enable);
@@ -247,6 +249,17 @@ fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
     for cycle in 0..3 {
         timed("fprobe_cycle", cycle, fprobe_cycle()?);
     }
+    // Memory over the linger (5 s by default), then under memory pressure
+    // (every shrinker, through drop_caches) right after a session
+    thread::sleep(Duration::from_secs(1));
+    point("linger_1s", 0)?;
+    thread::sleep(Duration::from_secs(5));
+    point("linger_6s", 0)?;
+    tracer("function_graph")?;
+    tracer("nop")?;
+    fs::write("/proc/sys/vm/drop_caches", "3").map_err(|e| format!("drop_caches: {e}"))?;
+    thread::sleep(Duration::from_millis(500));
+    point("pressure_0_5s", 0)?;
     // Enabling after the free (linger 0: at once), against the unpatched
     // kernel's first enable of the boot
     if let Some(saved) = Linger::set("0")? {
