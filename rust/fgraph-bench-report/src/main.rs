@@ -279,7 +279,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
     );
     // (label, operation, cycle; the same of the baseline to compare with)
     type Timed = (&'static str, &'static str, Option<u64>);
-    let ops: [(Timed, Timed); 9] = [
+    let ops: [(Timed, Timed); 11] = [
         (("first enable", "enable", Some(0)), ("", "enable", Some(0))),
         (
             ("first disable", "disable", Some(0)),
@@ -294,16 +294,24 @@ fn tables(vs: &[Variant]) -> (String, Value) {
             ("", "disable_linger", None),
         ),
         (
-            ("funcgraph-args on", "funcgraph_args_on", None),
-            ("", "funcgraph_args_on", None),
+            ("tracing_thresh set", "thresh_on", None),
+            ("", "thresh_on", None),
         ),
         (
-            ("funcgraph-args off", "funcgraph_args_off", None),
-            ("", "funcgraph_args_off", None),
+            ("tracing_thresh cleared", "thresh_off", None),
+            ("", "thresh_off", None),
         ),
         (
             ("fprobe event cycle", "fprobe_cycle", None),
             ("", "fprobe_cycle", None),
+        ),
+        (
+            ("BPF kprobe_multi link attach", "bpf_link_attach", None),
+            ("", "bpf_link_attach", None),
+        ),
+        (
+            ("BPF kprobe_multi link release", "bpf_link_release", None),
+            ("", "bpf_link_release", None),
         ),
         (
             ("enable after the free", "enable_after_free", None),

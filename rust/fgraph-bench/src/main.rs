@@ -16,10 +16,14 @@
 //!   stack); then 10 more
 //!   enable/disable cycles, sampled after each step (the curve over time);
 //!   each enable and disable is timed (`latency`); then, with the stacks
-//!   still there, an enable (`enable_linger`), the function_graph tracer's
-//!   `funcgraph-args` option on and off (each re-registers its fgraph_ops),
+//!   still there, an enable (`enable_linger`), `tracing_thresh` set and
+//!   cleared (each makes the function_graph tracer unregister and register
+//!   its fgraph_ops again, as its `funcgraph-args` option does, which needs
+//!   BTF that the test kernels do not have),
 //!   a disable (`disable_linger`) and three add+enable+disable+remove
-//!   cycles of an fprobe exit event (`fprobe_cycle`); the stacks 1 s and
+//!   cycles of an fprobe exit event (`fprobe_cycle`), and three of a BPF
+//!   kprobe_multi return link (`bpf_link_attach`, `bpf_link_release`: the
+//!   release is `unregister_fprobe_async()`); the stacks 1 s and
 //!   6 s into the linger, and 0.5 s after `drop_caches` (every shrinker)
 //!   right after another session; where the kernel has
 //!   `fgraph.linger_ms`, the stacks are freed (linger 0) and an enable
@@ -32,6 +36,8 @@
 //! Only `vfs_read` and `kernel_clone` are patched (`set_ftrace_filter`), so
 //! that idle threads are not inside traced code and cycles stay short under
 //! emulation.
+
+mod bpf;
 
 use clap::{Parser, builder::RangedU64ValueParser};
 use fgraph_bench::{ERROR_PREFIX, Sample};
@@ -242,12 +248,18 @@ fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
     // The operations that detach and attach again while the stacks are
     // there (within the linger; for ever on a kernel that never frees)
     timed("enable_linger", 0, tracer("function_graph")?);
-    for (op, value) in [("funcgraph_args_on", "1"), ("funcgraph_args_off", "0")] {
-        timed(op, 0, option("funcgraph-args", value)?);
+    for (op, value) in [("thresh_on", "1000"), ("thresh_off", "0")] {
+        timed(op, 0, thresh(value)?);
     }
     timed("disable_linger", 0, tracer("nop")?);
     for cycle in 0..3 {
         timed("fprobe_cycle", cycle, fprobe_cycle()?);
+    }
+    let prog = bpf::Prog::load()?;
+    for cycle in 0..3 {
+        let (attach, release) = prog.link_cycle("vfs_read")?;
+        timed("bpf_link_attach", cycle, attach);
+        timed("bpf_link_release", cycle, release);
     }
     // Memory over the linger (5 s by default), then under memory pressure
     // (every shrinker, through drop_caches) right after a session
@@ -277,8 +289,10 @@ fn memory(n: usize, rep: u32, epoch: Instant) -> Result<(), String> {
 }
 
 /// Sets a tracer option (`options/NAME`), timed.
-fn option(name: &str, value: &str) -> Result<Duration, String> {
-    let path = format!("{TRACING}/options/{name}");
+/// tracing_thresh (microseconds), which the function_graph tracer applies by
+/// unregistering and registering its fgraph_ops again.
+fn thresh(value: &str) -> Result<Duration, String> {
+    let path = format!("{TRACING}/tracing_thresh");
     let t = Instant::now();
     write_timed(&path, value)?.map_err(|e| format!("{path}={value}: {e}"))?;
     Ok(t.elapsed())
