@@ -356,6 +356,61 @@ fn tables(vs: &[Variant]) -> (String, Value) {
         }
     }
 
+    // Linear in N? The cost per task at each N, for the enable after the
+    // free (the baseline: its first enable); a cost per task that grows
+    // with N is superlinear.
+    let ns = tasks_of(vs);
+    if ns.len() > 1 {
+        let _ = writeln!(
+            md,
+            "\n## Enabling with every stack to allocate, by task count\n\n\
+             The enable after the free ({b}: its first enable), in microseconds per task; \
+             the last column is the cost per task at the largest N over that at the smallest \
+             (1 or less: linear, or better, in N).\n\n| variant | {} | growth |\n| --- |{} ---: |",
+            ns.iter()
+                .map(|n| format!("N={n}"))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            " ---: |".repeat(ns.len()),
+            b = base.name
+        );
+        for v in vs {
+            let op = if v.name == base.name {
+                ("enable", Some(0))
+            } else {
+                ("enable_after_free", None)
+            };
+            let per_task: Vec<f64> = ns
+                .iter()
+                .map(|&n| {
+                    let mut f = vec![("tasks", json!(n)), ("op", json!(op.0))];
+                    if let Some(c) = op.1 {
+                        f.push(("cycle", json!(c)));
+                    }
+                    1000.0 * v.per_boot("latency", &f, "ms").median / n as f64
+                })
+                .collect();
+            if per_task.iter().all(|x| !x.is_finite()) {
+                continue;
+            }
+            let growth = per_task[per_task.len() - 1] / per_task[0];
+            let _ = writeln!(
+                md,
+                "| {} | {} | {growth:.2} |",
+                v.name,
+                per_task
+                    .iter()
+                    .map(|x| format!("{x:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+            summary.insert(
+                format!("enable_per_task/{}", v.name),
+                json!({"us_per_task": per_task, "growth": growth}),
+            );
+        }
+    }
+
     if let (Some(c), Some(r)) = (
         vs.iter().find(|v| v.name == "c"),
         vs.iter().find(|v| v.name == "rust"),
@@ -511,6 +566,40 @@ fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\"
         assert_eq!(vs[0].samples[5]["boot"], 1);
         let s = vs[0].per_boot("memory", &[("phase", json!("enabled"))], "stacks");
         assert_eq!((s.n, s.median), (2, 20.0));
+    }
+
+    #[test]
+    fn enable_cost_per_task_and_growth() {
+        let line = |op: &str, n: u64, ms: f64| {
+            format!(
+                "fgl-bench: {{\"workload\":\"latency\",\"tasks\":{n},\"rep\":0,\"cycle\":0,\"op\":\"{op}\",\"ms\":{ms}}}\n"
+            )
+        };
+        let memory = |n: u64| {
+            format!(
+                "fgl-bench: {{\"workload\":\"memory\",\"tasks\":{n},\"rep\":0,\"cycle\":0,\"phase\":\"before\",\"t_s\":0,\"stacks\":0,\"bytes\":0}}\n"
+            )
+        };
+        let log = |op: &str, small: f64, large: f64| {
+            parse_samples(
+                &(memory(1000) + &memory(10000) + &line(op, 1000, small) + &line(op, 10000, large)),
+            )
+            .unwrap()
+        };
+        let vs = [
+            Variant {
+                name: "base".into(),
+                samples: log("enable", 10.0, 400.0),
+            },
+            Variant {
+                name: "rust".into(),
+                samples: log("enable_after_free", 10.0, 100.0),
+            },
+        ];
+        let (md, summary) = tables(&vs);
+        assert_eq!(summary["enable_per_task/base"]["growth"], json!(4.0));
+        assert_eq!(summary["enable_per_task/rust"]["growth"], json!(1.0));
+        assert!(md.contains("| rust | 10.00 | 10.00 | 1.00 |"));
     }
 
     #[test]
