@@ -21,14 +21,14 @@ ifdef FGL_CACHE
 export FGL_CACHE
 endif
 
-.PHONY: help toolchain base tree patches build guest run check check-all test torture bench hazards users-base clean-cache
+.PHONY: help toolchain base tree patches build guest run check check-all test torture bench hazards users-base outgoing clean-cache
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo
 	@echo "  Variables: VARIANT=rust (kernel-config/VARIANT.config), CMD='...',"
 	@echo "  APPEND='kernel parameters', TIMEOUT=seconds, TREE=work tree, FORCE=1,"
-	@echo "  OUT=dir (make bench; FGL_BENCH=smoke for the smallest run)"
+	@echo "  OUT=dir (make bench; FGL_BENCH=smoke for the smallest run; make outgoing)"
 
 toolchain: ## make the Debian 13 toolchain root (once; cached)
 	@ci/toolchain.sh >/dev/null
@@ -72,6 +72,9 @@ bench: export FGL_BENCH_OUT = $(OUT)
 
 users-base: ## ftracetest's cases on base, rust and c: a case passing on base only is a regression
 	@ci/users-base.sh
+
+outgoing: ## the messages to post, in OUT, signed off by you (git user.name/email); nothing is sent
+	@ci/outgoing.sh "$(OUT)"
 
 hazards: ## show each seed hazard caught: ci/mutations/*.patch, one kernel each
 	@ci/hazards.sh

@@ -17,7 +17,7 @@ report="make check-all"
 log "logs in $logs"
 step series-applies "$FGL_REPO/ci/apply-check.sh" || finish
 for c in checkpatch check-abi check-rust check-kerneldoc check-htmldocs check-b4 \
-	check-matrix check-bisect; do
+	check-outgoing check-matrix check-bisect; do
 	check "$c"
 	printf '== %s took %s\n' "$c" "$check_took"
 done

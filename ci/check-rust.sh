@@ -8,6 +8,12 @@
 in_root "$0" "$@"
 
 "$FGL_REPO/ci/build.sh" rust >/dev/null
+# The rust build directory and the series tree are shared with builds that
+# another workbench run (make hazards, say) makes meanwhile: hold the build
+# lock while using them.
+exec 9>"$FGL_WORK/build.lock"
+flock 9
+export FGL_BUILD_LOCKED=1
 src=$(series_source)
 bdir=$FGL_WORK/build/rust
 unit=kernel/trace/fgraph_lifecycle

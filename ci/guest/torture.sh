@@ -5,7 +5,8 @@
 # a traced read(), and (on kernels with CONFIG_FAILSLAB) while 10 % of the
 # fgraph_stack allocations fail. After each run: no checker report in dmesg.
 # FGL_TORTURE=short (make test: two functions patched) or long (make
-# torture: every function patched, ten times the cycles).
+# torture: every function patched but for the hotplug run, ten times the
+# cycles).
 . "$(dirname "$0")/lib.sh"
 
 bin=$(dirname "$0")/../../rust/target/release/fgraph-torture
@@ -26,7 +27,13 @@ run() {
 
 run cycles --cycles "$many" --parked 4
 run fork_storm --cycles "$some" --forkers 2 --parked 4
+# CPU hotplug with every function patched makes the emulated machine stop
+# without a word within a few offline/online cycles, the unpatched 7.3.4
+# too (Documentation/testing.md): hotplug runs with the two functions.
+every=("${all[@]}")
+all=()
 run hotplug --cycles "$some" --forkers 1 --hotplug --parked 4
+all=("${every[@]}")
 if [ -e /sys/kernel/debug/failslab ]; then
 	run failslab --cycles "$some" --forkers 2 --parked 4 --failslab 10
 else
