@@ -15,8 +15,17 @@ tmp=$(mktemp -d "$FGL_WORK/outgoing-check.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 rc=0
 
-for id in "Seed 096a6cc2 maintainers|maintainers@users.noreply.r-seed-096a6cc2.example" \
-	"|" "A Name|someone@example.com"; do
+# The repository's neutral identity: the author of the series' first patch
+# (its From: header, which format-patch may fold onto a second line)
+neutral=$(awk '/^From: /{ s = substr($0, 7); getline n
+	while (n ~ /^[ \t]/) { sub(/^[ \t]+/, " ", n); s = s n; getline n }
+	print s; exit }' "$(series_patches | head -1)")
+neutral_name=${neutral% <*} neutral_email=${neutral##*<}
+neutral_email=${neutral_email%>}
+[ -n "$neutral_name" ] && [ "$neutral_email" != "$neutral" ] ||
+	die "no From: identity in the series' first patch"
+
+for id in "$neutral_name|$neutral_email" "|" "A Name|someone@example.com"; do
 	if FGL_GIT_NAME=${id%|*} FGL_GIT_EMAIL=${id#*|} "$FGL_REPO/ci/outgoing.sh" \
 		"$tmp/refused" >"$tmp/refused.log" 2>&1 ||
 		! grep -q 'git config --global user.name' "$tmp/refused.log"; then
@@ -44,7 +53,7 @@ for f in "$tmp"/out/*.eml; do
 	0000-*) ;;
 	*) grep -q "^Signed-off-by: $name <$email>\$" "$f" || unsigned=$((unsigned + 1)) ;;
 	esac
-	! grep -q 'seed-096a6cc2' "$f" || placeholder=$((placeholder + 1))
+	! grep -qF "$neutral_email" "$f" || placeholder=$((placeholder + 1))
 done
 to=$(grep -c '^To: .*rostedt@goodmis.org' "$tmp"/out/0000-*.eml || true)
 if [ "$n" = "$expected" ] && [ "$bad" = 0 ] && [ "$unsigned" = 0 ] &&
