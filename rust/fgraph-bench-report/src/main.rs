@@ -107,6 +107,16 @@ pub fn add_boot(vs: &mut Vec<Variant>, name: String, mut samples: Vec<Value>) {
     vs[i].samples.extend(samples);
 }
 
+/// The selection of the `latency` samples of `op` at `n` tasks, and at
+/// `cycle` if given.
+fn latency_filter(n: u64, op: &str, cycle: Option<u64>) -> Vec<(&'static str, Value)> {
+    let mut f = vec![("tasks", json!(n)), ("op", json!(op))];
+    if let Some(c) = cycle {
+        f.push(("cycle", json!(c)));
+    }
+    f
+}
+
 fn tasks_of(v: &[Variant]) -> Vec<u64> {
     let mut t: Vec<u64> = v
         .iter()
@@ -282,63 +292,44 @@ fn tables(vs: &[Variant]) -> (String, Value) {
          | variant | N | operation | ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
         b = base.name
     );
-    // (label, operation, cycle; the same of the baseline to compare with)
-    type Timed = (&'static str, &'static str, Option<u64>);
-    let ops: [(Timed, Timed); 11] = [
-        (("first enable", "enable", Some(0)), ("", "enable", Some(0))),
+    // (label, operation, cycle; the baseline's operation and cycle where
+    // they differ)
+    type Timed = (&'static str, Option<u64>);
+    let ops: [(&str, Timed, Option<Timed>); 11] = [
+        ("first enable", ("enable", Some(0)), None),
+        ("first disable", ("disable", Some(0)), None),
+        ("enable within the linger", ("enable_linger", None), None),
+        ("disable within the linger", ("disable_linger", None), None),
+        ("tracing_thresh set", ("thresh_on", None), None),
+        ("tracing_thresh cleared", ("thresh_off", None), None),
+        ("fprobe event cycle", ("fprobe_cycle", None), None),
         (
-            ("first disable", "disable", Some(0)),
-            ("", "disable", Some(0)),
+            "BPF kprobe_multi link attach",
+            ("bpf_link_attach", None),
+            None,
         ),
         (
-            ("enable within the linger", "enable_linger", None),
-            ("", "enable_linger", None),
+            "BPF kprobe_multi link release",
+            ("bpf_link_release", None),
+            None,
         ),
         (
-            ("disable within the linger", "disable_linger", None),
-            ("", "disable_linger", None),
+            "enable after the free",
+            ("enable_after_free", None),
+            Some(("enable", Some(0))),
         ),
         (
-            ("tracing_thresh set", "thresh_on", None),
-            ("", "thresh_on", None),
-        ),
-        (
-            ("tracing_thresh cleared", "thresh_off", None),
-            ("", "thresh_off", None),
-        ),
-        (
-            ("fprobe event cycle", "fprobe_cycle", None),
-            ("", "fprobe_cycle", None),
-        ),
-        (
-            ("BPF kprobe_multi link attach", "bpf_link_attach", None),
-            ("", "bpf_link_attach", None),
-        ),
-        (
-            ("BPF kprobe_multi link release", "bpf_link_release", None),
-            ("", "bpf_link_release", None),
-        ),
-        (
-            ("enable after the free", "enable_after_free", None),
-            ("", "enable", Some(0)),
-        ),
-        (
-            ("disable after the free", "disable_after_free", None),
-            ("", "disable", Some(0)),
+            "disable after the free",
+            ("disable_after_free", None),
+            Some(("disable", Some(0))),
         ),
     ];
     for n in tasks_of(vs) {
-        for ((label, op, cycle), (_, base_op, base_cycle)) in ops {
-            let filter = |op: &str, cycle: Option<u64>| {
-                let mut f = vec![("tasks", json!(n)), ("op", json!(op))];
-                if let Some(c) = cycle {
-                    f.push(("cycle", json!(c)));
-                }
-                f
-            };
-            let b = base.per_boot("latency", &filter(base_op, base_cycle), "ms");
+        for (label, (op, cycle), baseline) in ops {
+            let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
+            let b = base.per_boot("latency", &latency_filter(n, base_op, base_cycle), "ms");
             for v in vs {
-                let x = v.per_boot("latency", &filter(op, cycle), "ms");
+                let x = v.per_boot("latency", &latency_filter(n, op, cycle), "ms");
                 if x.n == 0 {
                     continue;
                 }
@@ -388,10 +379,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
             let per_task: Vec<f64> = ns
                 .iter()
                 .map(|&n| {
-                    let mut f = vec![("tasks", json!(n)), ("op", json!(op.0))];
-                    if let Some(c) = op.1 {
-                        f.push(("cycle", json!(c)));
-                    }
+                    let f = latency_filter(n, op.0, op.1);
                     1000.0 * v.per_boot("latency", &f, "ms").median / n as f64
                 })
                 .collect();

@@ -42,7 +42,7 @@ mod bpf;
 
 use clap::{Parser, builder::RangedU64ValueParser};
 use fgraph_bench::{ERROR_PREFIX, Sample};
-use fgraph_stacks::{TRACING, set_tracer, settled_stacks, stacks, write_timed};
+use fgraph_stacks::{TRACING, settled_stacks, stacks, write_timed};
 use std::{
     fs::{self, File},
     io::{self, PipeWriter, Read, Write},
@@ -85,10 +85,17 @@ fn sample(s: Sample) {
     println!("{}", s.line());
 }
 
-fn tracer(name: &str) -> Result<Duration, String> {
+/// A tracefs write ([`write_timed`]), timed; a hung write or the write's
+/// own error is an error.
+fn timed_write(path: &str, value: &str) -> Result<Duration, String> {
     let t = Instant::now();
-    set_tracer(name)?.map_err(|e| format!("current_tracer={name}: {e}"))?;
+    write_timed(path, value)?.map_err(|e| format!("{path}={value}: {e}"))?;
     Ok(t.elapsed())
+}
+
+/// Sets the current tracer, timed.
+fn tracer(name: &str) -> Result<Duration, String> {
+    timed_write(&format!("{TRACING}/current_tracer"), name)
 }
 
 /// fgraph_stack objects in use, exactly (slub_debug=U).
@@ -302,14 +309,10 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
     Ok(())
 }
 
-/// Sets a tracer option (`options/NAME`), timed.
-/// tracing_thresh (microseconds), which the function_graph tracer applies by
-/// unregistering and registering its fgraph_ops again.
+/// Sets tracing_thresh (microseconds), timed: the function_graph tracer
+/// applies it by unregistering and registering its fgraph_ops again.
 fn thresh(value: &str) -> Result<Duration, String> {
-    let path = format!("{TRACING}/tracing_thresh");
-    let t = Instant::now();
-    write_timed(&path, value)?.map_err(|e| format!("{path}={value}: {e}"))?;
-    Ok(t.elapsed())
+    timed_write(&format!("{TRACING}/tracing_thresh"), value)
 }
 
 /// An fprobe exit event on vfs_read: added, enabled, disabled, removed
@@ -327,8 +330,8 @@ fn fprobe_cycle() -> Result<Duration, String> {
     };
     let t = Instant::now();
     append("f:fprobes/fgl_bench vfs_read%return\n")?;
-    write_timed(&enable, "1")?.map_err(|e| format!("{enable}=1: {e}"))?;
-    write_timed(&enable, "0")?.map_err(|e| format!("{enable}=0: {e}"))?;
+    timed_write(&enable, "1")?;
+    timed_write(&enable, "0")?;
     append("-:fprobes/fgl_bench\n")?;
     Ok(t.elapsed())
 }
