@@ -38,7 +38,8 @@ impl Variant {
     }
 
     /// The median of each boot's median of `field` in those samples, and
-    /// the range of the boots' medians (the spread between boots).
+    /// the range of the boots' medians (the spread between boots); from a
+    /// single boot, the median and range of its repetitions.
     pub fn per_boot(&self, workload: &str, filter: &[(&str, Value)], field: &str) -> Summary {
         let mut boots: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
         for s in self.select(workload, filter) {
@@ -48,6 +49,9 @@ impl Variant {
                     .or_default()
                     .push(x);
             }
+        }
+        if boots.len() == 1 {
+            return Summary::of(&boots.into_values().next().unwrap_or_default());
         }
         let medians: Vec<f64> = boots.values().map(|v| Summary::of(v).median).collect();
         Summary::of(&medians)
@@ -107,9 +111,45 @@ pub fn add_boot(vs: &mut Vec<Variant>, name: String, mut samples: Vec<Value>) {
     vs[i].samples.extend(samples);
 }
 
+/// A timed operation of the `latency` workload: its name and, if only one
+/// enable/disable cycle counts, that cycle.
+pub type Timed = (&'static str, Option<u64>);
+
+/// The detach and attach operations compared with the baseline: (label,
+/// operation, the baseline's operation where it differs).
+pub const OPS: [(&str, Timed, Option<Timed>); 11] = [
+    ("first enable", ("enable", Some(0)), None),
+    ("first disable", ("disable", Some(0)), None),
+    ("enable within the linger", ("enable_linger", None), None),
+    ("disable within the linger", ("disable_linger", None), None),
+    ("tracing_thresh set", ("thresh_on", None), None),
+    ("tracing_thresh cleared", ("thresh_off", None), None),
+    ("fprobe event cycle", ("fprobe_cycle", None), None),
+    (
+        "BPF kprobe_multi link attach",
+        ("bpf_link_attach", None),
+        None,
+    ),
+    (
+        "BPF kprobe_multi link release",
+        ("bpf_link_release", None),
+        None,
+    ),
+    (
+        "enable after the free",
+        ("enable_after_free", None),
+        Some(("enable", Some(0))),
+    ),
+    (
+        "disable after the free",
+        ("disable_after_free", None),
+        Some(("disable", Some(0))),
+    ),
+];
+
 /// The selection of the `latency` samples of `op` at `n` tasks, and at
 /// `cycle` if given.
-fn latency_filter(n: u64, op: &str, cycle: Option<u64>) -> Vec<(&'static str, Value)> {
+pub fn latency_filter(n: u64, op: &str, cycle: Option<u64>) -> Vec<(&'static str, Value)> {
     let mut f = vec![("tasks", json!(n)), ("op", json!(op))];
     if let Some(c) = cycle {
         f.push(("cycle", json!(c)));
@@ -287,45 +327,14 @@ fn tables(vs: &[Variant]) -> (String, Value) {
         md,
         "\n## Detaching and attaching again (ms; ratio to {b}, with the spread between boots)\n\n\
          Medians of each boot's median, then their median; the spread is the widest range of the \
-         boots' medians, of the variant or of {b}, as a percentage of its median. Within the linger \
+         boots' medians (with a single boot of each variant: of its repetitions), of the variant or \
+         of {b}, as a percentage of its median. Within the linger \
          the stacks are still there; `enable_after_free` is compared with {b}'s first enable.\n\n\
          | variant | N | operation | ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
         b = base.name
     );
-    // (label, operation, cycle; the baseline's operation and cycle where
-    // they differ)
-    type Timed = (&'static str, Option<u64>);
-    let ops: [(&str, Timed, Option<Timed>); 11] = [
-        ("first enable", ("enable", Some(0)), None),
-        ("first disable", ("disable", Some(0)), None),
-        ("enable within the linger", ("enable_linger", None), None),
-        ("disable within the linger", ("disable_linger", None), None),
-        ("tracing_thresh set", ("thresh_on", None), None),
-        ("tracing_thresh cleared", ("thresh_off", None), None),
-        ("fprobe event cycle", ("fprobe_cycle", None), None),
-        (
-            "BPF kprobe_multi link attach",
-            ("bpf_link_attach", None),
-            None,
-        ),
-        (
-            "BPF kprobe_multi link release",
-            ("bpf_link_release", None),
-            None,
-        ),
-        (
-            "enable after the free",
-            ("enable_after_free", None),
-            Some(("enable", Some(0))),
-        ),
-        (
-            "disable after the free",
-            ("disable_after_free", None),
-            Some(("disable", Some(0))),
-        ),
-    ];
     for n in tasks_of(vs) {
-        for (label, (op, cycle), baseline) in ops {
+        for (label, (op, cycle), baseline) in OPS {
             let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
             let b = base.per_boot("latency", &latency_filter(n, base_op, base_cycle), "ms");
             for v in vs {
@@ -493,6 +502,7 @@ fn run(args: Args) -> Result<(), String> {
         "results.md",
         "memory_cycles.png",
         "latency.png",
+        "ratios.png",
     ] {
         names.insert(f, out.join(f).display().to_string());
     }

@@ -197,6 +197,19 @@ fn raise_limits(n: usize) -> Result<(), String> {
         if have < want {
             fs::write(file, want.to_string()).map_err(|e| format!("{file}={want}: {e}"))?;
         }
+        // The kernel caps threads-max at what memory allows (1/8 of it
+        // in kernel stacks) without saying so.
+        let got: usize = fs::read_to_string(file)
+            .map_err(|e| format!("{file}: {e}"))?
+            .trim()
+            .parse()
+            .map_err(|e| format!("{file}: {e}"))?;
+        if got < n + 1024 {
+            return Err(format!(
+                "{file} is {got} after writing {want}: too small for {n} threads; \
+                 give the guest more memory (FGL_MEMORY)"
+            ));
+        }
     }
     Ok(())
 }
@@ -208,14 +221,14 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
     // Idle threads: blocked on a barrier (futex), which is not traced.
     let gate = Arc::new(Barrier::new(n + 1));
     let idle: Vec<_> = (0..n)
-        .map(|_| {
+        .map(|i| {
             let g = gate.clone();
             thread::Builder::new()
                 .stack_size(64 * 1024)
                 .spawn(move || {
                     g.wait();
                 })
-                .map_err(|e| format!("thread {n}: {e}"))
+                .map_err(|e| format!("idle thread {i} of {n}: {e}"))
         })
         .collect::<Result<_, _>>()?;
     let point = |phase: &str, cycle: u32| -> Result<(), String> {
