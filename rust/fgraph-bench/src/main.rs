@@ -182,12 +182,13 @@ impl Parked {
 
 /// Raises the limits that N threads of one process would hit: pid_max
 /// (32768 on a small machine), threads-max, and the memory maps of their
-/// stacks (two each, with the guard page).
+/// stacks (four each: the stack and std's signal stack, each with its
+/// guard page).
 fn raise_limits(n: usize) -> Result<(), String> {
     for (file, want) in [
         ("/proc/sys/kernel/pid_max", n + 65536),
         ("/proc/sys/kernel/threads-max", n + 65536),
-        ("/proc/sys/vm/max_map_count", 2 * n + 65536),
+        ("/proc/sys/vm/max_map_count", 4 * n + 65536),
     ] {
         let have: usize = fs::read_to_string(file)
             .map_err(|e| format!("{file}: {e}"))?
