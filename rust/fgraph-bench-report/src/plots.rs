@@ -219,10 +219,10 @@ fn ratios(vs: &[Variant], path: &Path) -> Result<(), String> {
         .flat_map(|(k, (_, (op, cycle), baseline))| {
             let (bop, bcycle) = baseline.unwrap_or((op, *cycle));
             let b = base
-                .per_boot("latency", &latency_filter(n, bop, bcycle), "ms")
+                .per_boot_mean("latency", &latency_filter(n, bop, bcycle), "ms")
                 .median;
             vs.iter().enumerate().skip(1).filter_map(move |(i, v)| {
-                let x = v.per_boot("latency", &latency_filter(n, op, *cycle), "ms");
+                let x = v.per_boot_mean("latency", &latency_filter(n, op, *cycle), "ms");
                 (x.n > 0 && b > 0.0).then(|| {
                     let r = |t: f64| t / b;
                     (
@@ -273,7 +273,9 @@ fn ratios(vs: &[Variant], path: &Path) -> Result<(), String> {
             }
         })
         .x_label_formatter(&|x| format!("{x:.2}"))
-        .x_desc("time / the baseline's time: median, range (1.05: the goal's margin)")
+        .x_desc(
+            "time / the baseline's time: boots' means, median and range (1.05: the goal's margin)",
+        )
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(err)?;

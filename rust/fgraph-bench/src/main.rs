@@ -14,15 +14,15 @@
 //!   in a traced `read()`): stacks before enable, while enabled, right after
 //!   disable, once the linger (`--linger-ms`, set where the kernel has
 //!   `fgraph.linger_ms`) has passed with the readers still parked, and 1 s
-//!   after they returned (bytes: 4 KiB per stack); then 10 more
+//!   after they returned (bytes: 4 KiB per stack); then 20 more
 //!   enable/disable cycles, sampled after each step (the curve over time);
 //!   each enable and disable is timed (`latency`); then, with the stacks
-//!   still there, an enable (`enable_linger`), `tracing_thresh` set and
-//!   cleared (each makes the function_graph tracer unregister and register
-//!   its fgraph_ops again, as its `funcgraph-args` option does, which needs
-//!   BTF that the test kernels do not have),
-//!   a disable (`disable_linger`) and three add+enable+disable+remove
-//!   cycles of an fprobe exit event (`fprobe_cycle`), and three of a BPF
+//!   still there, 20 times an enable (`enable_linger`), `tracing_thresh` set
+//!   and cleared (each makes the function_graph tracer unregister and
+//!   register its fgraph_ops again, as its `funcgraph-args` option does,
+//!   which needs BTF that the test kernels do not have) and a disable
+//!   (`disable_linger`); 20 add+enable+disable+remove
+//!   cycles of an fprobe exit event (`fprobe_cycle`), and 20 of a BPF
 //!   kprobe_multi return link (`bpf_link_attach`, `bpf_link_release`: the
 //!   release is `unregister_fprobe_async()`); the stacks 1 s into the
 //!   linger and 1 s after its end, and 0.5 s after `drop_caches` (every shrinker)
@@ -105,6 +105,10 @@ fn count() -> Result<u64, String> {
 
 /// The size of one shadow stack (SHADOW_STACK_SIZE). slabinfo's object size
 /// is larger under slub_debug=U, which adds its tracking records.
+/// Enable/disable cycles of the memory workload, and repetitions of each
+/// detach/attach operation, per task count and repetition.
+const CYCLES: u32 = 20;
+
 const STACK_SIZE: u64 = 4096;
 
 /// Fork+exit and thread create+join per second, for `secs` each.
@@ -271,7 +275,7 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
     parked.release();
     thread::sleep(Duration::from_secs(1));
     point("after_1s", 0)?;
-    for cycle in 1..=10 {
+    for cycle in 1..=CYCLES {
         timed("enable", cycle, tracer("function_graph")?);
         point("enabled", cycle)?;
         timed("disable", cycle, tracer("nop")?);
@@ -279,16 +283,21 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
     }
     // The operations that detach and attach again while the stacks are
     // there (within the linger; for ever on a kernel that never frees)
-    timed("enable_linger", 0, tracer("function_graph")?);
-    for (op, value) in [("thresh_on", "1000"), ("thresh_off", "0")] {
-        timed(op, 0, thresh(value)?);
+    // (Each several times: operations that sleep take whole timer ticks of
+    // guest time under icount, and only their mean over many samples
+    // resolves a few per cent.)
+    for cycle in 0..CYCLES {
+        timed("enable_linger", cycle, tracer("function_graph")?);
+        for (op, value) in [("thresh_on", "1000"), ("thresh_off", "0")] {
+            timed(op, cycle, thresh(value)?);
+        }
+        timed("disable_linger", cycle, tracer("nop")?);
     }
-    timed("disable_linger", 0, tracer("nop")?);
-    for cycle in 0..3 {
+    for cycle in 0..CYCLES {
         timed("fprobe_cycle", cycle, fprobe_cycle()?);
     }
     let prog = bpf::Prog::load()?;
-    for cycle in 0..3 {
+    for cycle in 0..CYCLES {
         let (attach, release) = prog.link_cycle("vfs_read")?;
         timed("bpf_link_attach", cycle, attach);
         timed("bpf_link_release", cycle, release);
