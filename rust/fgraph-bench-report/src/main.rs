@@ -197,6 +197,167 @@ fn mib(bytes: f64) -> f64 {
     bytes / (1024.0 * 1024.0)
 }
 
+/// The widest range of `summaries`, as a percentage of its median.
+fn spread(summaries: &[Summary]) -> f64 {
+    summaries
+        .iter()
+        .map(|s| 100.0 * (s.max - s.min) / s.median)
+        .fold(0.0, f64::max)
+}
+
+/// One goal of the benchmark: what it compares, the bound, and whether a
+/// larger value is worse.
+struct Goal {
+    what: &'static str,
+    bound: f64,
+    higher_is_worse: bool,
+}
+
+/// The goals table: for each goal, the worst value over the variants
+/// other than the baseline (and over N), its spread, and the verdict: met,
+/// missed, or not resolved (the spread is wider than the margin to 1).
+fn goals(vs: &[Variant], summary: &Map<String, Value>) -> String {
+    let others: Vec<&str> = vs.iter().skip(1).map(|v| v.name.as_str()).collect();
+    let ns = tasks_of(vs);
+    let get = |k: &str, f: &str| summary.get(k).and_then(|v| v[f].as_f64());
+    // (goal, [(label, value, spread %)])
+    type Measured = Vec<(String, f64, f64)>;
+    let mut rows: Vec<(Goal, Measured)> = Vec::new();
+    let mut op_rows = |what, op: &str, bound| {
+        let mut m = Vec::new();
+        for v in &others {
+            for n in &ns {
+                let k = format!("ops/{v}/{n}/{op}");
+                if let (Some(r), Some(sp)) = (get(&k, "ratio"), get(&k, "spread_percent")) {
+                    m.push((format!("{v} N={n}"), r, sp));
+                }
+            }
+        }
+        rows.push((
+            Goal {
+                what,
+                bound,
+                higher_is_worse: true,
+            },
+            m,
+        ));
+    };
+    op_rows("first disable ≤ 1.05", "disable", 1.05);
+    op_rows("disable within the linger ≤ 1.05", "disable_linger", 1.05);
+    op_rows("enable within the linger ≤ 1.05", "enable_linger", 1.05);
+    op_rows(
+        "enable after the free ≤ 1.00 × base's first enable",
+        "enable_after_free",
+        1.0,
+    );
+    op_rows("fprobe event cycle ≤ 1.05", "fprobe_cycle", 1.05);
+    op_rows("BPF link attach ≤ 1.05", "bpf_link_attach", 1.05);
+    op_rows("BPF link release ≤ 1.05", "bpf_link_release", 1.05);
+    op_rows(
+        "tracing_thresh set (re-registration) ≤ 1.05",
+        "thresh_on",
+        1.05,
+    );
+    for (what, key, field, spread_field) in [
+        (
+            "fork+exit, tracing never on: rate ≥ 0.99",
+            "never",
+            "fork_ratio",
+            "fork_spread_percent",
+        ),
+        (
+            "fork+exit after a session: rate ≥ 0.99",
+            "after_cycle",
+            "fork_ratio",
+            "fork_spread_percent",
+        ),
+        (
+            "thread create+join, never: rate ≥ 0.99",
+            "never",
+            "thread_ratio",
+            "thread_spread_percent",
+        ),
+        (
+            "thread create+join after: rate ≥ 0.99",
+            "after_cycle",
+            "thread_ratio",
+            "thread_spread_percent",
+        ),
+    ] {
+        let m = others
+            .iter()
+            .filter_map(|v| {
+                let k = format!("fork/{v}/{key}");
+                Some((v.to_string(), get(&k, field)?, get(&k, spread_field)?))
+            })
+            .collect();
+        rows.push((
+            Goal {
+                what,
+                bound: 0.99,
+                higher_is_worse: false,
+            },
+            m,
+        ));
+    }
+    let m = others
+        .iter()
+        .filter_map(|v| {
+            let k = format!("hotpath/{v}");
+            Some((v.to_string(), get(&k, "ratio")?, get(&k, "spread_percent")?))
+        })
+        .collect();
+    rows.push((
+        Goal {
+            what: "hot path: reads/s ≥ 0.99",
+            bound: 0.99,
+            higher_is_worse: false,
+        },
+        m,
+    ));
+
+    let mut md = String::from(
+        "\n## Goals\n\nThe worst variant and N for each goal, with its spread (see above); \
+         \"not resolved\" where the spread is wider than the margin between the bound and 1.\n\n\
+         | goal | worst | ratio | spread | verdict |\n| --- | --- | ---: | ---: | --- |\n",
+    );
+    for (g, m) in rows {
+        let worst = m.iter().max_by(|a, b| {
+            let (x, y) = if g.higher_is_worse {
+                (a.1, b.1)
+            } else {
+                (b.1, a.1)
+            };
+            x.total_cmp(&y)
+        });
+        let Some((label, r, sp)) = worst else {
+            let _ = writeln!(md, "| {} | - | - | - | no samples |", g.what);
+            continue;
+        };
+        let margin = 100.0 * (g.bound - 1.0).abs();
+        let ok = if g.higher_is_worse {
+            *r <= g.bound
+        } else {
+            *r >= g.bound
+        };
+        let verdict = if ok && (*sp < margin || margin == 0.0) {
+            "met"
+        } else if ok {
+            "met, not resolved"
+        } else if *sp >= 100.0 * (r - 1.0).abs() {
+            "not resolved"
+        } else {
+            "missed"
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {label} | {r:.3} | {sp:.1} % | {verdict} |",
+            g.what
+        );
+    }
+    md
+}
+
 /// The tables, as Markdown, and the summary for results.json.
 fn tables(vs: &[Variant]) -> (String, Value) {
     let mut md = String::new();
@@ -298,7 +459,9 @@ fn tables(vs: &[Variant]) -> (String, Value) {
             summary.insert(
                 format!("fork/{}/{phase}", v.name),
                 json!({"fork_exit_per_s": sf.median, "fork_ratio": sf.median / bf.median,
-                       "thread_per_s": st.median, "thread_ratio": st.median / bt.median}),
+                       "fork_spread_percent": spread(&[sf, bf]),
+                       "thread_per_s": st.median, "thread_ratio": st.median / bt.median,
+                       "thread_spread_percent": spread(&[st, bt])}),
             );
         }
     }
@@ -321,7 +484,8 @@ fn tables(vs: &[Variant]) -> (String, Value) {
         );
         summary.insert(
             format!("hotpath/{}", v.name),
-            json!({"reads_per_s": h.median, "ratio": h.median / bh.median}),
+            json!({"reads_per_s": h.median, "ratio": h.median / bh.median,
+                   "spread_percent": spread(&[h, bh])}),
         );
     }
 
@@ -369,10 +533,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
                 if x.n == 0 {
                     continue;
                 }
-                let spread = [x, b]
-                    .iter()
-                    .map(|s| 100.0 * (s.max - s.min) / s.median)
-                    .fold(0.0, f64::max);
+                let spread = spread(&[x, b]);
                 let ratio = x.median / b.median;
                 let _ = writeln!(
                     md,
@@ -496,7 +657,10 @@ fn run(args: Args) -> Result<(), String> {
     }
     fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
-    let (md, summary) = tables(&vs);
+    let (mut md, summary) = tables(&vs);
+    if let Value::Object(m) = &summary {
+        md.push_str(&goals(&vs, m));
+    }
     print!("{md}");
     let samples: Vec<Value> = vs
         .iter()
@@ -628,7 +792,10 @@ fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\"
                 samples: log("enable_after_free", 10.0, 100.0),
             },
         ];
-        let (md, summary) = tables(&vs);
+        let (mut md, summary) = tables(&vs);
+        if let Value::Object(m) = &summary {
+            md.push_str(&goals(&vs, m));
+        }
         assert_eq!(summary["enable_per_task/base"]["growth"], json!(4.0));
         assert_eq!(summary["enable_per_task/rust"]["growth"], json!(1.0));
         assert!(md.contains("| rust | 10.00 | 10.00 | 1.00 |"));
