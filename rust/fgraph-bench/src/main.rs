@@ -103,12 +103,12 @@ fn count() -> Result<u64, String> {
     Ok(stacks()?.0)
 }
 
-/// The size of one shadow stack (SHADOW_STACK_SIZE). slabinfo's object size
-/// is larger under slub_debug=U, which adds its tracking records.
 /// Enable/disable cycles of the memory workload, and repetitions of each
 /// detach/attach operation, per task count and repetition.
 const CYCLES: u32 = 20;
 
+/// The size of one shadow stack (SHADOW_STACK_SIZE). slabinfo's object size
+/// is larger under slub_debug=U, which adds its tracking records.
 const STACK_SIZE: u64 = 4096;
 
 /// Fork+exit and thread create+join per second, for `secs` each.
