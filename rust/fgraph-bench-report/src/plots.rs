@@ -50,14 +50,17 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 /// Stack MiB at every sampled step of the memory run with the most tasks
-/// (first repetition), one line per variant.
+/// (first repetition of each variant's first boot), one line per variant.
 fn memory_cycles(vs: &[Variant], path: &Path) -> Result<(), String> {
     let n = *tasks_of(vs).last().ok_or("no memory samples")?;
     let series: Vec<(String, Vec<(f64, f64)>)> = vs
         .iter()
         .map(|v| {
             let pts = v
-                .select("memory", &[("tasks", json!(n)), ("rep", json!(0))])
+                .select(
+                    "memory",
+                    &[("tasks", json!(n)), ("rep", json!(0)), ("boot", json!(0))],
+                )
                 .enumerate()
                 .filter_map(|(i, s)| Some((i as f64, mib(s["bytes"].as_f64()?))))
                 .collect();
@@ -95,8 +98,8 @@ fn memory_cycles(vs: &[Variant], path: &Path) -> Result<(), String> {
         .map_err(err)?;
     for (i, (name, pts)) in series.iter().enumerate() {
         let c = COLOURS[i % COLOURS.len()];
-        // The first variant widest: the others may lie on it.
-        let width = if i == 0 { 5 } else { 2 };
+        // Each narrower than the one before: they may lie on each other.
+        let width = 2 + 2 * (vs.len() - 1 - i) as u32;
         chart
             .draw_series(LineSeries::new(pts.clone(), c.stroke_width(width)))
             .map_err(err)?
