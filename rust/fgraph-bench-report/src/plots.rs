@@ -171,6 +171,7 @@ fn latency(vs: &[Variant], path: &Path) -> Result<(), String> {
         .configure_mesh()
         .x_desc("idle threads (log scale)")
         .y_desc("time of the tracefs write (ms): median, range")
+        .x_labels(4)
         .x_label_formatter(&integer)
         .y_label_formatter(&integer)
         .label_style(("sans-serif", 14))
