@@ -549,6 +549,48 @@ fn tables(vs: &[Variant]) -> (String, Value) {
         }
     }
 
+    // The same, in the CPU time of the thread that did each operation (its
+    // sleeps left out), where the samples have it.
+    if vs
+        .iter()
+        .any(|v| v.select("latency", &[]).any(|s| s["cpu_ms"].is_number()))
+    {
+        let _ = writeln!(
+            md,
+            "\n## Detaching and attaching again: the CPU time of the writer (ms; ratio to {b})\n\n\
+             As above, in the CPU time of the thread that made each operation \
+             (`CLOCK_THREAD_CPUTIME_ID`): its sleeps (grace periods, flushes) are left out, and \
+             what remains counts instructions under icount.\n\n\
+             | variant | N | operation | CPU ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
+            b = base.name
+        );
+        for n in tasks_of(vs) {
+            for (label, (op, cycle), baseline) in OPS {
+                let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
+                let f = latency_filter(n, base_op, base_cycle);
+                let b = base.per_boot_mean("latency", &f, "cpu_ms");
+                for v in vs {
+                    let x = v.per_boot_mean("latency", &latency_filter(n, op, cycle), "cpu_ms");
+                    if x.n == 0 || b.n == 0 {
+                        continue;
+                    }
+                    let spread = spread(&[x, b]);
+                    let ratio = x.median / b.median;
+                    let _ = writeln!(
+                        md,
+                        "| {} | {n} | {label} | {} | {ratio:.3} | {spread:.1} % |",
+                        v.name,
+                        x.show(2)
+                    );
+                    summary.insert(
+                        format!("cpu/{}/{n}/{op}", v.name),
+                        json!({"ms": x.median, "ratio": ratio, "spread_percent": spread, "boots": x.n}),
+                    );
+                }
+            }
+        }
+    }
+
     // Linear in N? The cost per task at each N, for the enable after the
     // free (the baseline: its first enable); a cost per task that grows
     // with N is superlinear.

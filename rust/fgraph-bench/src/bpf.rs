@@ -7,11 +7,11 @@
 //! which is documented not to wait for a grace period. Timing these two
 //! leaves out what bpftrace adds around them (parsing, compiling, BTF).
 
+use crate::{Timing, timed_here};
 use std::{
     ffi::CString,
     io,
     os::fd::{FromRawFd, OwnedFd},
-    time::{Duration, Instant},
 };
 
 // include/uapi/linux/bpf.h
@@ -81,7 +81,7 @@ impl Prog {
     }
 
     /// Attach a return link on `func`, then close it: the two times.
-    pub fn link_cycle(&self, func: &str) -> Result<(Duration, Duration), String> {
+    pub fn link_cycle(&self, func: &str) -> Result<(Timing, Timing), String> {
         use std::os::fd::AsRawFd;
 
         let sym = CString::new(func).map_err(|e| format!("{func}: {e}"))?;
@@ -92,14 +92,11 @@ impl Prog {
             .u32(16, BPF_F_KPROBE_MULTI_RETURN)
             .u32(20, 1)
             .u64(24, syms.as_ptr() as u64);
-        let t = Instant::now();
-        let link = attr
-            .call(BPF_LINK_CREATE)
-            .map_err(|e| format!("bpf(BPF_LINK_CREATE) kprobe_multi return on {func}: {e}"))?;
-        let attach = t.elapsed();
-        let t = Instant::now();
-        drop(link);
-        Ok((attach, t.elapsed()))
+        let (link, attach) = timed_here(|| attr.call(BPF_LINK_CREATE));
+        let link =
+            link.map_err(|e| format!("bpf(BPF_LINK_CREATE) kprobe_multi return on {func}: {e}"))?;
+        let ((), release) = timed_here(|| drop(link));
+        Ok((attach, release))
     }
 }
 

@@ -32,13 +32,16 @@ pub enum Sample {
         stacks: u64,
         bytes: u64,
     },
-    /// How long enabling or disabling the tracer took.
+    /// How long enabling or disabling the tracer took: guest time, and the
+    /// CPU time of the thread that did it (absent from older logs).
     Latency {
         tasks: usize,
         rep: u32,
         cycle: u32,
         op: String,
         ms: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cpu_ms: Option<f64>,
     },
     /// read() calls per second with vfs_read's call graph traced.
     Hotpath { rep: u32, reads_per_s: f64 },
@@ -72,10 +75,21 @@ mod tests {
             cycle: 2,
             op: "disable".into(),
             ms: 3.5,
+            cpu_ms: Some(1.25),
         };
         let line = s.line();
         assert!(line.starts_with("fgl-bench: {\"workload\":\"latency\","));
         assert_eq!(Sample::parse_line(&line).unwrap().unwrap(), s);
+    }
+
+    #[test]
+    fn reads_latency_without_cpu_time() {
+        let s = Sample::parse_line(
+            "fgl-bench: {\"workload\":\"latency\",\"tasks\":1,\"rep\":0,\"cycle\":0,\"op\":\"enable\",\"ms\":2.0}",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(s, Sample::Latency { cpu_ms: None, .. }));
     }
 
     #[test]

@@ -42,12 +42,12 @@ mod bpf;
 
 use clap::{Parser, builder::RangedU64ValueParser};
 use fgraph_bench::{ERROR_PREFIX, Sample};
-use fgraph_stacks::{TRACING, settled_stacks, stacks, write_timed};
+use fgraph_stacks::{TRACING, WRITE_TIMEOUT, settled_stacks, stacks};
 use std::{
     fs::{self, File},
     io::{self, PipeWriter, Read, Write},
     process::ExitCode,
-    sync::{Arc, Barrier},
+    sync::{Arc, Barrier, mpsc},
     thread,
     time::{Duration, Instant},
 };
@@ -85,16 +85,81 @@ fn sample(s: Sample) {
     println!("{}", s.line());
 }
 
-/// A tracefs write ([`write_timed`]), timed; a hung write or the write's
-/// own error is an error.
-fn timed_write(path: &str, value: &str) -> Result<Duration, String> {
+/// How long an operation took: guest time, and the CPU time of the thread
+/// that did it, which leaves out its sleeps (grace periods, flushes): under
+/// icount, sleeping takes whole timer ticks, while CPU time counts
+/// instructions.
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl std::ops::Add for Timing {
+    type Output = Timing;
+    fn add(self, o: Timing) -> Timing {
+        Timing {
+            wall: self.wall + o.wall,
+            cpu: self.cpu + o.cpu,
+        }
+    }
+}
+
+/// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a
+    // constant that Linux always has.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Runs `f` in the calling thread, timed.
+fn timed_here<T>(f: impl FnOnce() -> T) -> (T, Timing) {
+    let (t, c) = (Instant::now(), thread_cpu_time());
+    let r = f();
+    let cpu = thread_cpu_time().saturating_sub(c);
+    (
+        r,
+        Timing {
+            wall: t.elapsed(),
+            cpu,
+        },
+    )
+}
+
+/// A tracefs write, timed, in a thread of its own so that a hung write
+/// (a leaked lock) is an error after [`WRITE_TIMEOUT`] rather than a hang;
+/// the write's own error is an error too.
+fn timed_write(path: &str, value: &str) -> Result<Timing, String> {
+    let (tx, rx) = mpsc::channel();
+    let (p, v) = (path.to_owned(), value.to_owned());
     let t = Instant::now();
-    write_timed(path, value)?.map_err(|e| format!("{path}={value}: {e}"))?;
-    Ok(t.elapsed())
+    thread::spawn(move || {
+        let (r, timing) = timed_here(|| {
+            fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&p)
+                .and_then(|mut f| f.write_all(v.as_bytes()))
+        });
+        let _ = tx.send((r, timing.cpu));
+    });
+    let (r, cpu) = rx
+        .recv_timeout(WRITE_TIMEOUT)
+        .map_err(|_| format!("writing {value:?} to {path} hung for {WRITE_TIMEOUT:?}"))?;
+    r.map_err(|e| format!("{path}={value}: {e}"))?;
+    Ok(Timing {
+        wall: t.elapsed(),
+        cpu,
+    })
 }
 
 /// Sets the current tracer, timed.
-fn tracer(name: &str) -> Result<Duration, String> {
+fn tracer(name: &str) -> Result<Timing, String> {
     timed_write(&format!("{TRACING}/current_tracer"), name)
 }
 
@@ -250,13 +315,14 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
         });
         Ok(())
     };
-    let timed = |what: &str, cycle: u32, d: Duration| {
+    let timed = |what: &str, cycle: u32, d: Timing| {
         sample(Sample::Latency {
             tasks: n,
             rep,
             cycle,
             op: what.into(),
-            ms: d.as_secs_f64() * 1e3,
+            ms: d.wall.as_secs_f64() * 1e3,
+            cpu_ms: Some(d.cpu.as_secs_f64() * 1e3),
         })
     };
     thread::sleep(Duration::from_millis(200));
@@ -334,14 +400,14 @@ fn memory(n: usize, rep: u32, epoch: Instant, linger_ms: u64) -> Result<(), Stri
 
 /// Sets tracing_thresh (microseconds), timed: the function_graph tracer
 /// applies it by unregistering and registering its fgraph_ops again.
-fn thresh(value: &str) -> Result<Duration, String> {
+fn thresh(value: &str) -> Result<Timing, String> {
     timed_write(&format!("{TRACING}/tracing_thresh"), value)
 }
 
 /// An fprobe exit event on vfs_read: added, enabled, disabled, removed
 /// (an fgraph_ops registered and unregistered, as a BPF kprobe_multi link's
 /// attach and release do), timed as one.
-fn fprobe_cycle() -> Result<Duration, String> {
+fn fprobe_cycle() -> Result<Timing, String> {
     let events = format!("{TRACING}/dynamic_events");
     let enable = format!("{TRACING}/events/fprobes/fgl_bench/enable");
     let append = |spec: &str| -> Result<(), String> {
@@ -351,12 +417,13 @@ fn fprobe_cycle() -> Result<Duration, String> {
             .and_then(|mut f| f.write_all(spec.as_bytes()))
             .map_err(|e| format!("{events} <- {spec:?}: {e}"))
     };
-    let t = Instant::now();
-    append("f:fprobes/fgl_bench vfs_read%return\n")?;
-    timed_write(&enable, "1")?;
-    timed_write(&enable, "0")?;
-    append("-:fprobes/fgl_bench\n")?;
-    Ok(t.elapsed())
+    let (r, add) = timed_here(|| append("f:fprobes/fgl_bench vfs_read%return\n"));
+    r?;
+    let on = timed_write(&enable, "1")?;
+    let off = timed_write(&enable, "0")?;
+    let (r, remove) = timed_here(|| append("-:fprobes/fgl_bench\n"));
+    r?;
+    Ok(add + on + off + remove)
 }
 
 /// fgraph.linger_ms, where the kernel has it (the unpatched one does not).
