@@ -358,6 +358,46 @@ fn goals(vs: &[Variant], summary: &Map<String, Value>) -> String {
     md
 }
 
+/// The rows of a detach/attach table: each operation of [`OPS`] at each N,
+/// by each boot's mean of `field`, with its ratio to the baseline's and the
+/// spread; into `md`, and into `summary` as `{key}/VARIANT/N/OP`. Rows whose
+/// baseline has no samples are left out if `need_base`.
+fn ops_rows(
+    md: &mut String,
+    summary: &mut Map<String, Value>,
+    vs: &[Variant],
+    field: &str,
+    key: &str,
+    digits: usize,
+    need_base: bool,
+) {
+    let base = &vs[0];
+    for n in tasks_of(vs) {
+        for (label, (op, cycle), baseline) in OPS {
+            let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
+            let b = base.per_boot_mean("latency", &latency_filter(n, base_op, base_cycle), field);
+            for v in vs {
+                let x = v.per_boot_mean("latency", &latency_filter(n, op, cycle), field);
+                if x.n == 0 || (need_base && b.n == 0) {
+                    continue;
+                }
+                let spread = spread(&[x, b]);
+                let ratio = x.median / b.median;
+                let _ = writeln!(
+                    md,
+                    "| {} | {n} | {label} | {} | {ratio:.3} | {spread:.1} % |",
+                    v.name,
+                    x.show(digits)
+                );
+                summary.insert(
+                    format!("{key}/{}/{n}/{op}", v.name),
+                    json!({"ms": x.median, "ratio": ratio, "spread_percent": spread, "boots": x.n}),
+                );
+            }
+        }
+    }
+}
+
 /// The tables, as Markdown, and the summary for results.json.
 fn tables(vs: &[Variant]) -> (String, Value) {
     let mut md = String::new();
@@ -524,30 +564,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
          | variant | N | operation | ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
         b = base.name
     );
-    for n in tasks_of(vs) {
-        for (label, (op, cycle), baseline) in OPS {
-            let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
-            let b = base.per_boot_mean("latency", &latency_filter(n, base_op, base_cycle), "ms");
-            for v in vs {
-                let x = v.per_boot_mean("latency", &latency_filter(n, op, cycle), "ms");
-                if x.n == 0 {
-                    continue;
-                }
-                let spread = spread(&[x, b]);
-                let ratio = x.median / b.median;
-                let _ = writeln!(
-                    md,
-                    "| {} | {n} | {label} | {} | {ratio:.3} | {spread:.1} % |",
-                    v.name,
-                    x.show(1)
-                );
-                summary.insert(
-                    format!("ops/{}/{n}/{op}", v.name),
-                    json!({"ms": x.median, "ratio": ratio, "spread_percent": spread, "boots": x.n}),
-                );
-            }
-        }
-    }
+    ops_rows(&mut md, &mut summary, vs, "ms", "ops", 1, false);
 
     // The same, in the CPU time of the thread that did each operation (its
     // sleeps left out), where the samples have it.
@@ -564,31 +581,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
              | variant | N | operation | CPU ms | ratio | spread |\n| --- | ---: | --- | ---: | ---: | ---: |",
             b = base.name
         );
-        for n in tasks_of(vs) {
-            for (label, (op, cycle), baseline) in OPS {
-                let (base_op, base_cycle) = baseline.unwrap_or((op, cycle));
-                let f = latency_filter(n, base_op, base_cycle);
-                let b = base.per_boot_mean("latency", &f, "cpu_ms");
-                for v in vs {
-                    let x = v.per_boot_mean("latency", &latency_filter(n, op, cycle), "cpu_ms");
-                    if x.n == 0 || b.n == 0 {
-                        continue;
-                    }
-                    let spread = spread(&[x, b]);
-                    let ratio = x.median / b.median;
-                    let _ = writeln!(
-                        md,
-                        "| {} | {n} | {label} | {} | {ratio:.3} | {spread:.1} % |",
-                        v.name,
-                        x.show(2)
-                    );
-                    summary.insert(
-                        format!("cpu/{}/{n}/{op}", v.name),
-                        json!({"ms": x.median, "ratio": ratio, "spread_percent": spread, "boots": x.n}),
-                    );
-                }
-            }
-        }
+        ops_rows(&mut md, &mut summary, vs, "cpu_ms", "cpu", 2, true);
     }
 
     // Linear in N? The cost per task at each N, for the enable after the
