@@ -32,17 +32,20 @@ cbindgen --quiet --config "$tmp/cbindgen.toml" -o "$tmp/unit.h" \
 python3 - "$tmp/unit.h" "$src/kernel/trace/fgraph_lifecycle.h" <<'PY'
 import re, sys
 
-def decls(path):
+def decls(path, rust=False):
     text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
     text = re.sub(r"^\s*#.*$", "", text, flags=re.M)
     out = {}
     for m in re.finditer(r"([^;{}#]*?\b(fgraph_lifecycle_\w+)\s*\([^;]*\))\s*;", text):
         sig = re.sub(r"\s+", " ", m.group(1)).strip()
         sig = re.sub(r"\s*([(),*])\s*", r"\1", sig)
+        if rust:
+            # _name is Rust's mark of a parameter left unused
+            sig = re.sub(r"\b_(\w+)([,)])", r"\1\2", sig)
         out[m.group(2)] = sig
     return out
 
-rust, header = decls(sys.argv[1]), decls(sys.argv[2])
+rust, header = decls(sys.argv[1], rust=True), decls(sys.argv[2])
 bad = 0
 for name in sorted(set(rust) | set(header)):
     r, h = rust.get(name), header.get(name)
