@@ -312,6 +312,51 @@ fn goals(vs: &[Variant], summary: &Map<String, Value>) -> String {
             m,
         ));
     }
+    for (what, key, field, spread_field) in [
+        (
+            "fork+exit CPU time, tracing never on ≤ 1.01",
+            "never",
+            "fork_ratio",
+            "fork_spread_percent",
+        ),
+        (
+            "fork+exit CPU time after a session ≤ 1.01",
+            "after_cycle",
+            "fork_ratio",
+            "fork_spread_percent",
+        ),
+        (
+            "thread create+join CPU time, never ≤ 1.01",
+            "never",
+            "thread_ratio",
+            "thread_spread_percent",
+        ),
+        (
+            "thread create+join CPU time after ≤ 1.01",
+            "after_cycle",
+            "thread_ratio",
+            "thread_spread_percent",
+        ),
+    ] {
+        let m: Vec<_> = others
+            .iter()
+            .filter_map(|v| {
+                let k = format!("fork_cpu/{v}/{key}");
+                Some((v.to_string(), get(&k, field)?, get(&k, spread_field)?))
+            })
+            .collect();
+        if m.is_empty() {
+            continue;
+        }
+        rows.push((
+            Goal {
+                what: what.into(),
+                bound: 1.01,
+                higher_is_worse: true,
+            },
+            m,
+        ));
+    }
     let m = others
         .iter()
         .filter_map(|v| {
@@ -515,6 +560,46 @@ fn tables(vs: &[Variant]) -> (String, Value) {
                        "thread_per_s": st.median, "thread_ratio": st.median / bt.median,
                        "thread_spread_percent": spread(&[st, bt])}),
             );
+        }
+    }
+
+    // The CPU time of each fork+exit and thread create+join (logs from
+    // before it was recorded have none): it leaves out the time nothing
+    // ran, which moves the rates between boots.
+    let has_cpu = vs
+        .iter()
+        .any(|v| !v.values("fork", &[], "fork_exit_cpu_us").is_empty());
+    if has_cpu {
+        let _ = writeln!(
+            md,
+            "\n## Fork cost: CPU time (µs per fork+exit, forking thread and child; \
+             per thread create+join, the process; ratio of medians to {})\n\n\
+             | variant | phase | fork+exit | ratio | spread | thread create+join | ratio | spread |\n\
+             | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            base.name
+        );
+        for phase in ["never", "after_cycle"] {
+            let f = [("phase", json!(phase))];
+            let bf = Summary::of(&base.values("fork", &f, "fork_exit_cpu_us"));
+            let bt = Summary::of(&base.values("fork", &f, "thread_create_join_cpu_us"));
+            for v in vs {
+                let sf = Summary::of(&v.values("fork", &f, "fork_exit_cpu_us"));
+                let st = Summary::of(&v.values("fork", &f, "thread_create_join_cpu_us"));
+                let (rf, rt) = (sf.median / bf.median, st.median / bt.median);
+                let (pf, pt) = (spread(&[sf, bf]), spread(&[st, bt]));
+                let _ = writeln!(
+                    md,
+                    "| {} | {phase} | {} | {rf:.3} | {pf:.1} % | {} | {rt:.3} | {pt:.1} % |",
+                    v.name,
+                    sf.show(1),
+                    st.show(1),
+                );
+                summary.insert(
+                    format!("fork_cpu/{}/{phase}", v.name),
+                    json!({"fork_exit_us": sf.median, "fork_ratio": rf, "fork_spread_percent": pf,
+                           "thread_us": st.median, "thread_ratio": rt, "thread_spread_percent": pt}),
+                );
+            }
         }
     }
 
@@ -864,5 +949,36 @@ fgl-bench: {\"workload\":\"memory\",\"tasks\":10,\"rep\":0,\"cycle\":0,\"phase\"
         assert_eq!(summary["memory/rust/10"]["kept_percent"], json!(20.0));
         assert_eq!(summary["fork/rust/never"]["fork_ratio"], json!(0.99));
         assert!(md.contains("| rust | 10 |"));
+        // The log has no CPU times of forks: no such table, nor goal
+        assert!(!md.contains("Fork cost: CPU time"));
+        assert!(summary.get("fork_cpu/rust/never").is_none());
+    }
+
+    #[test]
+    fn fork_cpu_time_ratio_and_goal() {
+        let with_cpu = |us: f64| {
+            let mut s = parse_samples(LOG).unwrap();
+            s[0]["fork_exit_cpu_us"] = json!(us);
+            s[0]["thread_create_join_cpu_us"] = json!(10.0);
+            s
+        };
+        let vs = [
+            Variant {
+                name: "base".into(),
+                samples: with_cpu(200.0),
+            },
+            Variant {
+                name: "rust".into(),
+                samples: with_cpu(204.0),
+            },
+        ];
+        let (md, summary) = tables(&vs);
+        assert!(md.contains("Fork cost: CPU time"));
+        assert_eq!(summary["fork_cpu/rust/never"]["fork_ratio"], json!(1.02));
+        let g = goals(&vs, summary.as_object().unwrap());
+        // One sample each: no spread, so the 2 % over the bound is resolved
+        assert!(g.contains(
+            "| fork+exit CPU time, tracing never on ≤ 1.01 | rust | 1.020 | 0.0 % | missed |"
+        ));
     }
 }

@@ -15,12 +15,18 @@ pub const ERROR_PREFIX: &str = "fgl-bench-error: ";
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(tag = "workload", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Sample {
-    /// Fork+exit and thread create+join rates, in a phase of the boot.
+    /// Fork+exit and thread create+join rates, in a phase of the boot, and
+    /// the CPU time each took (absent from older logs): the forking thread's
+    /// and the child's for a fork+exit, the process's for a thread.
     Fork {
         phase: String,
         rep: u32,
         fork_exit_per_s: f64,
         thread_create_join_per_s: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fork_exit_cpu_us: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thread_create_join_cpu_us: Option<f64>,
     },
     /// Shadow stacks in use at a step of the memory workload.
     Memory {

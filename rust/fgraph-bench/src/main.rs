@@ -107,14 +107,7 @@ impl std::ops::Add for Timing {
 
 /// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
 fn thread_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock id is a
-    // constant that Linux always has.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
 /// Runs `f` in the calling thread, timed.
@@ -176,10 +169,44 @@ const CYCLES: u32 = 20;
 /// is larger under slub_debug=U, which adds its tracking records.
 const STACK_SIZE: u64 = 4096;
 
-/// Fork+exit and thread create+join per second, for `secs` each.
-fn fork_rates(secs: f64) -> (f64, f64) {
+/// A CPU clock's time (`clock_gettime()`).
+fn cpu_clock(id: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock ids used are
+    // constants that Linux always has.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The CPU time of the reaped children (`getrusage(RUSAGE_CHILDREN)`).
+fn children_cpu_time() -> Duration {
+    // SAFETY: An all-zero rusage is a valid value to be overwritten.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid, writable rusage.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// What [`fork_rates`] measures.
+struct ForkRates {
+    forks_per_s: f64,
+    threads_per_s: f64,
+    /// CPU time per fork+exit: the forking thread's and the child's.
+    fork_cpu: Duration,
+    /// CPU time per thread create+join: the process's.
+    thread_cpu: Duration,
+}
+
+/// Fork+exit and thread create+join per second, for `secs` each, and the
+/// CPU time of each: unlike the rates, it leaves out the time nothing ran.
+fn fork_rates(secs: f64) -> ForkRates {
     let span = Duration::from_secs_f64(secs);
-    let (mut forks, t) = (0u64, Instant::now());
+    let (cpu, children) = (thread_cpu_time(), children_cpu_time());
+    let (mut forks, t) = (0u32, Instant::now());
     while t.elapsed() < span {
         // SAFETY: The child only calls _exit(), async-signal-safe.
         match unsafe { libc::fork() } {
@@ -194,25 +221,37 @@ fn fork_rates(secs: f64) -> (f64, f64) {
             _ => break,
         }
     }
-    let fork_rate = forks as f64 / t.elapsed().as_secs_f64();
-    let (mut threads, t) = (0u64, Instant::now());
+    let forks_per_s = f64::from(forks) / t.elapsed().as_secs_f64();
+    let fork_cpu = (thread_cpu_time().saturating_sub(cpu)
+        + children_cpu_time().saturating_sub(children))
+        / forks.max(1);
+    let cpu = cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID);
+    let (mut threads, t) = (0u32, Instant::now());
     while t.elapsed() < span {
         if thread::spawn(|| ()).join().is_err() {
             break;
         }
         threads += 1;
     }
-    (fork_rate, threads as f64 / t.elapsed().as_secs_f64())
+    ForkRates {
+        forks_per_s,
+        threads_per_s: f64::from(threads) / t.elapsed().as_secs_f64(),
+        fork_cpu,
+        thread_cpu: cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID).saturating_sub(cpu) / threads.max(1),
+    }
 }
 
 fn fork(phase: &str, o: &Options) {
     for rep in 0..o.reps {
-        let (forks, threads) = fork_rates(o.secs);
+        let r = fork_rates(o.secs);
+        let us = |d: Duration| Some(d.as_secs_f64() * 1e6);
         sample(Sample::Fork {
             phase: phase.into(),
             rep,
-            fork_exit_per_s: forks,
-            thread_create_join_per_s: threads,
+            fork_exit_per_s: r.forks_per_s,
+            thread_create_join_per_s: r.threads_per_s,
+            fork_exit_cpu_us: us(r.fork_cpu),
+            thread_create_join_cpu_us: us(r.thread_cpu),
         });
     }
 }
