@@ -270,92 +270,60 @@ fn goals(vs: &[Variant], summary: &Map<String, Value>) -> String {
             op_rows(format!("{what}{how}"), key, op, bound);
         }
     }
-    for (what, key, field, spread_field) in [
+    // Fork and thread goals: by their rates (always), then by their CPU
+    // times (only where the logs have them)
+    let measures = [
+        ("never", "fork"),
+        ("after_cycle", "fork"),
+        ("never", "thread"),
+        ("after_cycle", "thread"),
+    ];
+    for (prefix, bound, higher_is_worse, whats) in [
         (
-            "fork+exit, tracing never on: rate ≥ 0.99",
-            "never",
-            "fork_ratio",
-            "fork_spread_percent",
+            "fork",
+            0.99,
+            false,
+            [
+                "fork+exit, tracing never on: rate ≥ 0.99",
+                "fork+exit after a session: rate ≥ 0.99",
+                "thread create+join, never: rate ≥ 0.99",
+                "thread create+join after: rate ≥ 0.99",
+            ],
         ),
         (
-            "fork+exit after a session: rate ≥ 0.99",
-            "after_cycle",
-            "fork_ratio",
-            "fork_spread_percent",
-        ),
-        (
-            "thread create+join, never: rate ≥ 0.99",
-            "never",
-            "thread_ratio",
-            "thread_spread_percent",
-        ),
-        (
-            "thread create+join after: rate ≥ 0.99",
-            "after_cycle",
-            "thread_ratio",
-            "thread_spread_percent",
-        ),
-    ] {
-        let m = others
-            .iter()
-            .filter_map(|v| {
-                let k = format!("fork/{v}/{key}");
-                Some((v.to_string(), get(&k, field)?, get(&k, spread_field)?))
-            })
-            .collect();
-        rows.push((
-            Goal {
-                what: what.into(),
-                bound: 0.99,
-                higher_is_worse: false,
-            },
-            m,
-        ));
-    }
-    for (what, key, field, spread_field) in [
-        (
-            "fork+exit CPU time, tracing never on ≤ 1.01",
-            "never",
-            "fork_ratio",
-            "fork_spread_percent",
-        ),
-        (
-            "fork+exit CPU time after a session ≤ 1.01",
-            "after_cycle",
-            "fork_ratio",
-            "fork_spread_percent",
-        ),
-        (
-            "thread create+join CPU time, never ≤ 1.01",
-            "never",
-            "thread_ratio",
-            "thread_spread_percent",
-        ),
-        (
-            "thread create+join CPU time after ≤ 1.01",
-            "after_cycle",
-            "thread_ratio",
-            "thread_spread_percent",
+            "fork_cpu",
+            1.01,
+            true,
+            [
+                "fork+exit CPU time, tracing never on ≤ 1.01",
+                "fork+exit CPU time after a session ≤ 1.01",
+                "thread create+join CPU time, never ≤ 1.01",
+                "thread create+join CPU time after ≤ 1.01",
+            ],
         ),
     ] {
-        let m: Vec<_> = others
-            .iter()
-            .filter_map(|v| {
-                let k = format!("fork_cpu/{v}/{key}");
-                Some((v.to_string(), get(&k, field)?, get(&k, spread_field)?))
-            })
-            .collect();
-        if m.is_empty() {
-            continue;
+        for (what, (key, which)) in whats.into_iter().zip(measures) {
+            let (field, spread_field) =
+                (format!("{which}_ratio"), format!("{which}_spread_percent"));
+            let m: Vec<_> = others
+                .iter()
+                .filter_map(|v| {
+                    let k = format!("{prefix}/{v}/{key}");
+                    Some((v.to_string(), get(&k, &field)?, get(&k, &spread_field)?))
+                })
+                .collect();
+            if m.is_empty() && prefix == "fork_cpu" {
+                continue;
+            }
+            rows.push((
+                Goal {
+                    what: what.into(),
+                    bound,
+                    higher_is_worse,
+                },
+                m,
+            ));
         }
-        rows.push((
-            Goal {
-                what: what.into(),
-                bound: 1.01,
-                higher_is_worse: true,
-            },
-            m,
-        ));
     }
     let m = others
         .iter()
