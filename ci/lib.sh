@@ -131,24 +131,42 @@ series_key() {
 	hash_files "$FGL_REPO/patches/series" $(series_patches) $(mutation)
 }
 
-# apply_series DIR: reset the git tree DIR to the base tag and apply the
-# series with git am; a patch that does not apply stops with its name and
-# git's reason. Only the files that the patches touch change on disk.
+# apply_series DIR: move the git tree DIR to the base tag with the series
+# applied by git am; a patch that does not apply stops with its name and
+# git's reason. Only the files that differ from what DIR held change on
+# disk.
 apply_series() {
-	local dir=$1 p out
+	local dir=$1 p out scratch=$1.am commit
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	if [ -n "${FGL_UNPATCHED:-}" ]; then
+		commit=v$FGL_BASE_VERSION
+	else
+		# Applied in a scratch work tree, kept for the next time; $dir
+		# then moves to the result, and git rewrites only the files that
+		# differ, so that kbuild rebuilds only what the changed patches
+		# touch.
+		if git -C "$scratch" rev-parse --git-dir >/dev/null 2>&1; then
+			git -C "$scratch" am --abort >/dev/null 2>&1 || true
+			git -C "$scratch" reset -q --hard
+			git -C "$scratch" checkout -q --detach "v$FGL_BASE_VERSION"
+		else
+			rm -rf "$scratch"
+			git -C "$dir" worktree prune
+			git -C "$dir" worktree add -q --detach "$scratch" "v$FGL_BASE_VERSION" ||
+				die "git worktree add $scratch failed"
+		fi
+		for p in $(series_patches); do
+			if ! out=$(git -C "$scratch" am -q --committer-date-is-author-date "$p" 2>&1); then
+				git -C "$scratch" am --abort >/dev/null 2>&1 || true
+				printf '%s\n' "$out" | grep -v '^hint:' >&2
+				die "patches/${p##*/} does not apply to Linux $FGL_BASE_VERSION (git am's reason above); fix it in the work tree and run 'make patches'"
+			fi
+		done
+		commit=$(git -C "$scratch" rev-parse HEAD)
+	fi
 	# Drop local changes first (a mutation, an interrupted build's edits).
 	git -C "$dir" reset -q --hard
-	git -C "$dir" checkout -q -B fgraph-lifecycle "v$FGL_BASE_VERSION"
-	git -C "$dir" reset -q --hard "v$FGL_BASE_VERSION"
-	[ -z "${FGL_UNPATCHED:-}" ] || return 0
-	for p in $(series_patches); do
-		if ! out=$(git -C "$dir" am -q --committer-date-is-author-date "$p" 2>&1); then
-			git -C "$dir" am --abort >/dev/null 2>&1 || true
-			printf '%s\n' "$out" | grep -v '^hint:' >&2
-			die "patches/${p##*/} does not apply to Linux $FGL_BASE_VERSION (git am's reason above); fix it in the work tree and run 'make patches'"
-		fi
-	done
+	git -C "$dir" checkout -q -B fgraph-lifecycle "$commit"
 }
 
 # The series applied at a fixed path, for builds: kbuild rebuilds only what
