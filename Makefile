@@ -66,7 +66,7 @@ test: ## everything that must pass; ends with 'N passed, N failed'
 torture: ## make test with the long torture settings (every function, 10x cycles; single-threaded TCG)
 	@FGL_TORTURE=long ci/test.sh
 
-bench: ## base vs c vs rust: memory, fork cost, hot path, latency; tables and plots in OUT
+bench: ## base vs c vs rust: memory, fork cost, hot path, latency; tables and plots in OUT (fork.md: ci/bench-fork.sh)
 	@ci/bench.sh
 bench: export FGL_BENCH_OUT = $(OUT)
 

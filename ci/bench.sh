@@ -76,4 +76,7 @@ meta+=(--meta "date=$(date -u +%Y-%m-%dT%H:%MZ)")
 	--out "$consoles/report" "${meta[@]}" "${logs[@]}" ||
 	die "fgraph-bench-report failed"
 cp -r "$consoles/report/." "$out/"
+# The fork goal by guest time, the same rounds (fork.md)
+FGL_BENCH_ROUNDS=$rounds FGL_BENCH_OUT=$out "$FGL_REPO/ci/bench-fork.sh" >/dev/null ||
+	die "ci/bench-fork.sh failed"
 log "make bench took $(took "$start"); results in $out"
