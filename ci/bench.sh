@@ -12,7 +12,7 @@
 #      FGL_BENCH_CLOCK icount (default): single-threaded TCG with
 #                      -icount shift=0,sleep=off, so that guest time counts
 #                      instructions and the host's load does not show; or
-#                      wall (multi-threaded TCG, or KVM where it works)
+#                      wall (TCG as ci/guest.sh runs it, or KVM where it works)
 . "$(dirname "$0")/lib.sh"
 
 need_root bench

@@ -9,7 +9,8 @@
 #        FGL_KVM        auto (default: KVM where a probe shows it works), yes, no
 #        FGL_CPUS, FGL_MEMORY   guest size (default 2 vCPUs, 2G)
 #        FGL_QEMU_OPTS  extra QEMU options (e.g. "-icount shift=0,sleep=off")
-#        FGL_TCG_SINGLE=1  single-threaded TCG (ignored under KVM)
+#        FGL_TCG_SINGLE 1 (default): one host thread for all vCPUs under TCG;
+#                       0: multi-threaded TCG (ignored under KVM)
 #        FGL_LOG        where the console log goes (default: a file under the cache)
 #        FGL_KERNEL     boot this bzImage instead of VARIANT's build (which
 #                       then only names the log)
@@ -61,10 +62,16 @@ esac
 mode=KVM
 [ ${#accel[@]} -eq 0 ] || mode="TCG (no working KVM; slower)"
 [ -z "${FGL_QEMU_OPTS:-}" ] || accel+=(--qemu-opts="$FGL_QEMU_OPTS")
-# FGL_TCG_SINGLE=1: one host thread for all vCPUs under TCG. Multi-threaded
-# TCG can run code that another vCPU has just rewritten (text_poke), which
-# every-function torture trips over (Documentation/testing.md).
-if [ -n "${FGL_TCG_SINGLE:-}" ] && [ "$mode" != KVM ]; then
+# One host thread for all vCPUs under TCG unless FGL_TCG_SINGLE=0:
+# multi-threaded TCG can run code that another vCPU has just rewritten
+# (text_poke), an "Oops: int3" at a function's first byte that the every-
+# function torture and, more rarely, make test's suites trip over
+# (Documentation/testing.md).
+case ${FGL_TCG_SINGLE:-1} in
+0 | 1) ;;
+*) die "FGL_TCG_SINGLE must be 1 (single-threaded TCG, the default) or 0" ;;
+esac
+if [ "${FGL_TCG_SINGLE:-1}" = 1 ] && [ "$mode" != KVM ]; then
 	accel+=(--qemu-opts="-accel tcg,thread=single")
 	mode="$mode, single-threaded"
 fi

@@ -67,11 +67,10 @@ for v in $variants; do
 	cases=
 	[ "$v" = debug ] || [ "$v" = c ] &&
 		cases='ftrace/fgraph-*.tc ftrace/func_profile*.tc dynevent/*fprobe*.tc kprobe/kretprobe_*.tc'
-	# The long torture patches every function: under TCG, only with one
-	# host thread for all vCPUs (see Documentation/testing.md)
-	tcg_single=
-	[ "${FGL_TORTURE:-short}" = long ] && tcg_single=1 timeout=$((timeout * 4))
-	if FGL_TCG_SINGLE=$tcg_single FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
+	# Every guest runs under single-threaded TCG (ci/guest.sh; see
+	# Documentation/testing.md); the long torture patches every function
+	[ "${FGL_TORTURE:-short}" = long ] && timeout=$((timeout * 4))
+	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
 		"$FGL_REPO/ci/guest.sh" "$v" \
 		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_BENCH_ARGS='--tasks 100 --reps 1 --secs 0.5' FGL_FTRACETEST_CASES='$cases' FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
 		>"$logs/guest-$v.out" 2>&1; then
