@@ -78,7 +78,9 @@ cp "$bdir/arch/x86/boot/bzImage" "$bdir/.config" "$bdir/System.map" "$tmp/"
 git -C "$src" rev-parse HEAD >"$tmp/series-commit"
 rm -rf "$out"
 mv "$tmp" "$out"
-# Older kernels of this variant are never used again.
-find "$FGL_WORK/kernels" -maxdepth 1 -name "$variant-*" ! -path "$out" -exec rm -rf {} +
+# Older kernels of this variant (or of this mutation of it) are never used
+# again; a mutation's build leaves the plain variant's kernel alone.
+name=${out##*/}
+find "$FGL_WORK/kernels" -maxdepth 1 -name "${name%-*}-*" ! -path "$out" -exec rm -rf {} +
 log "variant $variant built in $(took "$start")"
 printf '%s\n' "$out"
