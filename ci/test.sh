@@ -4,6 +4,7 @@
 # suite, and last 'N passed, N failed'. Exits nonzero on any failure.
 #
 # Env: FGL_VARIANTS   variants to build and boot (default: rust c debug)
+#      FGL_TEST_JOBS  variants built and booted at once (default 2)
 #      FGL_TORTURE    torture settings in the guest: short (default) or long
 . "$(dirname "$0")/lib.sh"
 
@@ -42,21 +43,22 @@ step rust-guest-programs "$FGL_REPO/ci/cargo.sh" build --release || true
 # report is checked below)
 suites="smoke lifecycle users torture ftracetest bench"
 
-# The other variants' kernels build in the background, at low priority,
-# while the first variant's guest runs (a guest often waits for timers and
-# grace periods): on a fresh machine the builds and the guests then
-# overlap. Each variant's build step below waits for its kernel (the build
-# lock), or builds it again to show why it failed.
+# Each variant is a job of its own: its kernel, then its guest. Guests run
+# under single-threaded TCG, one host CPU each (ci/guest.sh), so two jobs
+# run at once (FGL_TEST_JOBS): one variant's kernel builds (at low priority,
+# one build at a time: the build lock) or its guest runs while another's
+# guest runs. The results are reported afterwards, variant by variant.
 variants=${FGL_VARIANTS:-rust c debug}
-(
-	for v in ${variants#* }; do
-		nice -n 19 "$FGL_REPO/ci/build.sh" "$v" || true
-	done
-) >"$logs/build-ahead.log" 2>&1 &
-
-for v in $variants; do
-	step "build-$v" "$FGL_REPO/ci/build.sh" "$v" || continue
-	console=$logs/guest-$v.log
+jobs=${FGL_TEST_JOBS:-2}
+[[ $jobs =~ ^[1-9]$ ]] || die "FGL_TEST_JOBS must be a number from 1 to 9 (got '$jobs')"
+variant_job() {
+	local v=$1 t timeout cases rc=0
+	t=$(now)
+	nice -n 19 "$FGL_REPO/ci/build.sh" "$v" >"$logs/build-$v.log" 2>&1 || rc=$?
+	echo "$rc" >"$logs/build-$v.rc"
+	took "$t" >"$logs/build-$v.took"
+	[ "$rc" = 0 ] || return 0
+	log "$v: kernel ready, booting its guest (console: $logs/guest-$v.log)"
 	timeout=2400
 	[ "$v" = debug ] && timeout=3600
 	# Under KASAN and lockdep, ftracetest's whole set would take most of
@@ -67,13 +69,36 @@ for v in $variants; do
 	cases=
 	[ "$v" = debug ] || [ "$v" = c ] &&
 		cases='ftrace/fgraph-*.tc ftrace/func_profile*.tc dynevent/*fprobe*.tc kprobe/kretprobe_*.tc'
-	# Every guest runs under single-threaded TCG (ci/guest.sh; see
-	# Documentation/testing.md); the long torture patches every function
+	# The long torture patches every function
 	[ "${FGL_TORTURE:-short}" = long ] && timeout=$((timeout * 4))
-	if FGL_LOG=$console FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
+	FGL_LOG=$logs/guest-$v.log FGL_APPEND="slub_debug=U,fgraph_stack" FGL_TIMEOUT=$timeout \
 		"$FGL_REPO/ci/guest.sh" "$v" \
 		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_BENCH_ARGS='--tasks 100 --reps 1 --secs 0.5' FGL_FTRACETEST_CASES='$cases' FGL_SUITES='$suites' $FGL_REPO/ci/guest/suites.sh" \
-		>"$logs/guest-$v.out" 2>&1; then
+		>"$logs/guest-$v.out" 2>&1 || rc=$?
+	echo "$rc" >"$logs/guest-$v.rc"
+	log "$v: guest done in $(took "$t") since its build started"
+}
+running=0
+for v in $variants; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	variant_job "$v" &
+	running=$((running + 1))
+done
+wait
+
+for v in $variants; do
+	if [ "$(cat "$logs/build-$v.rc" 2>/dev/null)" = 0 ]; then
+		result ok "build-$v [$(cat "$logs/build-$v.took")]"
+	else
+		tail -n 15 "$logs/build-$v.log" | sed 's/^/      | /'
+		result fail "build-$v" "log: $logs/build-$v.log"
+		continue
+	fi
+	console=$logs/guest-$v.log
+	if [ "$(cat "$logs/guest-$v.rc" 2>/dev/null)" = 0 ]; then
 		result ok "$v: boot and guest suites"
 	else
 		tail -n 15 "$logs/guest-$v.out" | sed 's/^/      | /'
