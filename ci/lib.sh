@@ -173,6 +173,10 @@ apply_series() {
 # the changed patches touch.
 series_source() {
 	local src=$FGL_WORK/series/linux key base
+	# The unpatched base has a tree of its own: moving the series' tree to
+	# it and back would make kbuild rebuild most of every variant after a
+	# base build (the series changes include/linux/ftrace.h).
+	[ -z "${FGL_UNPATCHED:-}" ] || src=$FGL_WORK/series/linux-base
 	key=$(series_key)
 	if [ "$(cat "$src/.git/fgl-series" 2>/dev/null)" != "$key" ]; then
 		base=$("$FGL_REPO/ci/base-tree.sh")
