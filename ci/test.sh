@@ -78,8 +78,13 @@ variant_job() {
 	echo "$rc" >"$logs/guest-$v.rc"
 	log "$v: guest done in $(took "$t") since its build started"
 }
-running=0
+# The longest guest (debug: KASAN and lockdep) starts first
+launch=
 for v in $variants; do
+	if [ "$v" = debug ]; then launch="debug $launch"; else launch="$launch $v"; fi
+done
+running=0
+for v in $launch; do
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n || true
 		running=$((running - 1))
