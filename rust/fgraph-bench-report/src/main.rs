@@ -431,7 +431,7 @@ fn tables(vs: &[Variant]) -> (String, Value) {
 
     let _ = writeln!(
         md,
-        "## Memory: fgraph_stack objects (exact: slub_debug=U)\n\n\
+        "## Memory: fgraph_stack objects (exact: the cache is shrunk before each count)\n\n\
          Medians over repetitions; N idle threads plus 4 readers parked in a traced read(). \
          \"kept\" is the share of the stacks while enabled still there once the linger has \
          passed with the readers parked (the unpatched kernel keeps them all).\n\n\

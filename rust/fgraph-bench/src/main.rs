@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Benchmark workloads for the function-graph shadow-stack lifecycle, run as
-//! root inside a test guest booted with `slub_debug=U,fgraph_stack` (exact
-//! `fgraph_stack` counts). Every sample is printed as one line
+//! root inside a test guest (`fgraph_stack` counts are exact: the cache is
+//! shrunk before each count). Every sample is printed as one line
 //! `fgl-bench: {json}`; `fgraph-bench-report` turns the lines of several
 //! variants into tables and plots.
 //!
@@ -53,7 +53,7 @@ use std::{
 };
 
 /// Benchmark workloads for the function-graph shadow-stack lifecycle: run as
-/// root inside a test guest booted with slub_debug=U,fgraph_stack.
+/// root inside a test guest.
 #[derive(Parser, Debug)]
 #[command(about)]
 struct Options {
@@ -156,7 +156,7 @@ fn tracer(name: &str) -> Result<Timing, String> {
     timed_write(&format!("{TRACING}/current_tracer"), name)
 }
 
-/// fgraph_stack objects in use, exactly (slub_debug=U).
+/// fgraph_stack objects in use, exactly (the cache is shrunk first).
 fn count() -> Result<u64, String> {
     Ok(stacks()?.0)
 }
@@ -166,7 +166,7 @@ fn count() -> Result<u64, String> {
 const CYCLES: u32 = 20;
 
 /// The size of one shadow stack (SHADOW_STACK_SIZE). slabinfo's object size
-/// is larger under slub_debug=U, which adds its tracking records.
+/// is larger under slub_debug (make test's boots), which adds its records.
 const STACK_SIZE: u64 = 4096;
 
 /// A CPU clock's time (`clock_gettime()`).

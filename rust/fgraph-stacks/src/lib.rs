@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Counting `fgraph_stack` objects (function-graph shadow stacks) from
-//! `/proc/slabinfo`. The counts are exact only when the kernel was booted with
-//! `slub_debug=U,fgraph_stack`, which turns off SLUB's per-CPU caching for
-//! that cache; KASAN's quarantine is flushed by [`stacks`].
+//! `/proc/slabinfo`. [`stacks`] shrinks the cache before it reads: that
+//! flushes SLUB's per-CPU slabs and KASAN's quarantine, whose objects
+//! slabinfo would otherwise count as in use, so the count is exact in a quiet
+//! guest with or without `slub_debug`.
 
 use std::{
     fs,
@@ -64,9 +65,9 @@ pub fn slab_usage(slabinfo: &str, cache: &str) -> Result<(u64, u64), String> {
     Ok((0, 0))
 }
 
-/// `fgraph_stack` objects in use and their bytes, now. Flushes KASAN's
-/// quarantine for the cache first (it holds freed objects that slabinfo still
-/// counts), when the kernel lets us.
+/// `fgraph_stack` objects in use and their bytes, now. Shrinks the cache
+/// first (per-CPU slabs and KASAN's quarantine hold freed objects that
+/// slabinfo still counts), when the kernel lets us.
 pub fn stacks() -> Result<(u64, u64), String> {
     // Fails harmlessly when the cache does not exist yet.
     let _ = fs::write("/sys/kernel/slab/fgraph_stack/shrink", "1");
