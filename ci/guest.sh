@@ -80,25 +80,83 @@ fi
 # a longer one boots a guest that cannot mount its root): a long command
 # goes to the guest as a script in a directory shared read-only.
 cmddir=$(mktemp -d "$FGL_WORK/guest-cmd.XXXXXX")
-trap 'rm -rf "$cmddir"' EXIT
+fifo=$cmddir.console
+trap 'rm -rf "$cmddir" "$fifo"' EXIT
 if [ ${#cmd} -gt 1024 ]; then
 	printf '%s\n' "$cmd" >"$cmddir/cmd.sh"
 	cmd="bash /tmp/fgl-cmd/cmd.sh"
 fi
 
+# A guest whose console stays silent has hung: it is stopped after
+# FGL_STALL seconds without a byte (default 1800), or FGL_BOOT_STALL
+# (default 600) while the kernel boots, before it starts user space; the
+# kernel's slowest step there, the function_graph start-up self test under
+# KASAN, prints nothing for 90 s. A kernel that hangs at boot is booted once
+# more, with a warning, and its first console kept: on 2026-11-27 a debug
+# kernel went silent for an hour inside 7.3.4's start-up self test of
+# ftrace_ops, which the series does not change, with no checker reporting
+# (no NMI watchdog under TCG), after seven boots that passed it.
+stall=${FGL_STALL:-1800} boot_stall=${FGL_BOOT_STALL:-600}
+[[ $stall =~ ^[1-9][0-9]*$ && $boot_stall =~ ^[1-9][0-9]*$ ]] ||
+	die "FGL_STALL and FGL_BOOT_STALL must be numbers of seconds"
+
+# Boots the guest once, its console into $log; sets rc, and stalled (boot
+# or run) and silent (seconds) if it was stopped as hung.
+boot() {
+	local vpid tpid size last=-1 quiet=0 limit=$boot_stall at=boot
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	timeout -k 10 "$timeout" vng -r "$kimage" "${accel[@]}" \
+		--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
+		--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
+		--rodir="/tmp/fgl-ftracetest=$FGL_WORK/series/linux/tools/testing/selftests/ftrace" \
+		--rodir="/tmp/fgl-cmd=$cmddir" \
+		--exec "$cmd" </dev/null >"$fifo" 2>&1 &
+	vpid=$!
+	tee "$log" <"$fifo" &
+	tpid=$!
+	stalled= silent= lastline=
+	while kill -0 "$vpid" 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size quiet=0
+		else
+			quiet=$((quiet + 5))
+		fi
+		# User space has started: the longer limit from now on
+		if [ "$at" = boot ] && grep -q ' as init process' "$log"; then
+			at=run limit=$stall
+		fi
+		if [ "$quiet" -ge "$limit" ]; then
+			stalled=$at silent=$quiet
+			lastline=$(tail -n 1 "$log" | tr -d '\r')
+			# timeout leads its own process group: vng and QEMU
+			kill -TERM -- "-$vpid" 2>/dev/null || kill -TERM "$vpid" 2>/dev/null
+			(sleep 20 && kill -KILL -- "-$vpid") 2>/dev/null &
+			break
+		fi
+	done
+	wait "$vpid"
+	rc=$?
+	wait "$tpid" || true
+}
+
 log "booting variant $variant ($mode), timeout ${timeout}s, console log: $log"
 cd "$FGL_REPO"
 set +e
-timeout -k 10 "$timeout" vng -r "$kimage" "${accel[@]}" \
-	--cpus "${FGL_CPUS:-2}" --memory "${FGL_MEMORY:-2G}" --verbose \
-	--append "panic=-1 oops=panic ${FGL_APPEND:-}" \
-	--rodir="/tmp/fgl-ftracetest=$FGL_WORK/series/linux/tools/testing/selftests/ftrace" \
-	--rodir="/tmp/fgl-cmd=$cmddir" \
-	--exec "$cmd" </dev/null 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+boot
+if [ "$stalled" = boot ]; then
+	mv "$log" "$log.stalled"
+	echo "warning: the kernel hung at boot (no console output for ${boot_stall}s after \"$lastline\"; console: $log.stalled); booting it once more" >&2
+	boot
+fi
 set -e
 if grep -q 'Kernel panic - not syncing' "$log"; then
 	die "the guest kernel panicked (exit $rc); console log: $log"
+fi
+if [ -n "$stalled" ]; then
+	die "the guest printed nothing for ${silent}s and was stopped as hung (during ${stalled}; last line: \"$lastline\"); console log: $log"
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	die "the guest did not finish within ${timeout}s and was killed; console log: $log"
