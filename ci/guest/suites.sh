@@ -5,7 +5,7 @@
 dir=$(dirname "$0")
 rc=0
 for s in ${FGL_SUITES:-smoke lifecycle torture}; do
-	echo "fgl-suite: $s"
+	echo "fgl-suite: $s (uptime $(cut -d" " -f1 /proc/uptime) s)"
 	"$dir/$s.sh" || rc=1
 done
 exit $rc
