@@ -133,7 +133,7 @@ for g in "${guest_list[@]}"; do
 	fi
 	console=$logs/guest-$name.log
 	# A kernel that stalled at boot and was booted again (ci/guest.sh)
-	grep -h '^warning: ' "$logs/guest-$name.out" 2>/dev/null | sed "s/^/      | $name: /"
+	sed -n "s/^warning: /      | $name: warning: /p" "$logs/guest-$name.out" 2>/dev/null || true
 	if [ "$(cat "$logs/guest-$name.rc" 2>/dev/null)" = 0 ]; then
 		result ok "$name: boot and guest suites"
 	else
