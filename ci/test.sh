@@ -45,11 +45,12 @@ suites="smoke lifecycle users torture ftracetest bench"
 variants=${FGL_VARIANTS:-rust c debug}
 
 # The guests, a line each: NAME VARIANT KUNIT SUITES... (KUNIT: 1 if the
-# KUnit suites run at its boot). Under KASAN and lockdep (debug) the suites
-# took 45 of a guest's minutes (CI's run of 2026-11-27), on one host CPU
-# while the other idled: they run in two guests at once, the second one
-# without KUnit, which the first runs at boot. ftracetest's cases would
-# take a quarter more: c and rust run them, and debug only in make torture.
+# KUnit suites run at its boot). Under KASAN and lockdep (debug) one guest
+# took 59 minutes with ftracetest, a quarter of it (CI's run of 2026-11-27),
+# on one host CPU while the other idled: the suites run in two guests at
+# once, the second one without KUnit, which the first runs at boot (25 and
+# 31 minutes with their boots, side by side, on 2026-11-27). ftracetest's
+# cases run on c and rust, and on debug only in make torture.
 guest_jobs() {
 	local v
 	for v in $variants; do
