@@ -117,12 +117,12 @@ boot() {
 	tpid=$!
 	stalled= silent= lastline=
 	while kill -0 "$vpid" 2>/dev/null; do
-		sleep 5
+		sleep 1
 		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
 		if [ "$size" != "$last" ]; then
 			last=$size quiet=0
 		else
-			quiet=$((quiet + 5))
+			quiet=$((quiet + 1))
 		fi
 		# User space has started: the longer limit from now on
 		if [ "$at" = boot ] && grep -q ' as init process' "$log"; then
