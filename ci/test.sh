@@ -75,7 +75,7 @@ guest_jobs() {
 jobs=${FGL_TEST_JOBS:-9}
 [[ $jobs =~ ^[1-9]$ ]] || die "FGL_TEST_JOBS must be a number from 1 to 9 (got '$jobs')"
 guest_job() {
-	local name=$1 v=$2 kunit=$3 t timeout cases append rc=0
+	local name=$1 v=$2 kunit=$3 t timeout stall cases append rc=0
 	shift 3
 	t=$(now)
 	nice -n 19 "$FGL_REPO/ci/build.sh" "$v" >"$logs/build-$name.log" 2>&1 || rc=$?
@@ -94,11 +94,15 @@ guest_job() {
 	cases=
 	[ "$v" = rust ] ||
 		cases='ftrace/fgraph-*.tc ftrace/func_profile*.tc dynevent/*fprobe*.tc kprobe/kretprobe_*.tc'
-	# The long torture patches every function
-	[ "${FGL_TORTURE:-short}" = long ] && timeout=$((timeout * 4))
+	# The long torture patches every function, and a scenario may print
+	# nothing for longer than ci/guest.sh's default stall limit
+	stall=${FGL_STALL:-1800}
+	if [ "${FGL_TORTURE:-short}" = long ]; then
+		timeout=$((timeout * 4)) stall=$((timeout / 2))
+	fi
 	append="slub_debug=U,fgraph_stack"
 	[ "$kunit" = 1 ] || append="$append kunit.enable=0"
-	FGL_LOG=$logs/guest-$name.log FGL_APPEND="$append" FGL_TIMEOUT=$timeout \
+	FGL_LOG=$logs/guest-$name.log FGL_APPEND="$append" FGL_TIMEOUT=$timeout FGL_STALL=$stall \
 		"$FGL_REPO/ci/guest.sh" "$v" \
 		"FGL_TORTURE=${FGL_TORTURE:-short} FGL_BENCH_ARGS='--tasks 100 --reps 1 --secs 0.5' FGL_FTRACETEST_CASES='$cases' FGL_SUITES='$*' $FGL_REPO/ci/guest/suites.sh" \
 		>"$logs/guest-$name.out" 2>&1 || rc=$?
