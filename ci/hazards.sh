@@ -46,7 +46,7 @@ for m in "$FGL_REPO"/ci/mutations/*.patch; do
 	# failed, or a checker's report.
 	how=$(without_expected_warns "$console" | grep -m1 -aoE 'not ok [0-9]+ fgl_[a-z_]+|fgl-result: not ok [a-z_]+.*|BUG: KASAN: [a-z-]+ in [A-Za-z0-9_]+|WARNING: .*|BUG: .*|possible circular locking.*|blocked for more than [0-9]+ seconds|Kernel panic.*' || true)
 	case $err in
-	*"did not finish"*) how="${how:+$how; }the guest hung" ;;
+	*"did not finish"* | *"stopped as hung"*) how="${how:+$how; }the guest hung" ;;
 	esac
 	if [ "$rc" != 0 ] || [ -n "$how" ]; then
 		echo "ok $name caught on $variant (guest exit $rc; ${how:-failed}; console: $console)"
