@@ -11,6 +11,7 @@
 in_root "$0" "$@"
 
 "$FGL_REPO/ci/build.sh" rust >/dev/null
+lock_series
 src=$(series_source)
 bdir=$FGL_WORK/build/rust
 make -s -C "$src" O="$bdir" LLVM=1 kernel/trace/fgraph_lifecycle.rsi >/dev/null 2>&1 ||

@@ -15,6 +15,7 @@
 need_root htmldocs
 command -v python3 >/dev/null || die "python3 is missing on the host; install it (apt-get install python3 python3-venv)"
 "$FGL_REPO/ci/toolchain.sh" >/dev/null
+lock_series
 src=$(fgl_chroot /bin/bash -c ". '$FGL_REPO/ci/lib.sh'; series_source")
 req=$src/Documentation/sphinx/requirements.txt
 venv=$FGL_CACHE/sphinx/$( { cat "$req"; python3 --version; } | sha256sum | cut -c1-16)

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 in_root "$0" "$@"
 
+lock_series
 src=$(series_source)
 # kernel-doc's warnings, without the file's path (line numbers differ
 # between the base and the series)

@@ -16,7 +16,9 @@ in_root "$0" "$@"
 
 # NAME  COMPILER  VARIANT  EXTRA  EXPECT
 #   VARIANT: kernel-config/VARIANT.config, after common.config
-#   EXTRA: an option appended to the fragments ('-' for none)
+#   EXTRA: options appended to the fragments, comma-separated ('-' for
+#   none). The function graph tracer goes off only with FPROBE, which
+#   selects it (common.config has FPROBE for the users suite).
 #   EXPECT: which lifecycle vmlinux holds: rust, c, or none
 # The two LLVM ones with no EXTRA are the variants themselves, built by
 # ci/build.sh (cached, as make test builds them); the others build here.
@@ -26,7 +28,7 @@ llvm-c        llvm c    -                                   c
 llvm-norust   llvm c    CONFIG_RUST=n                       c
 gcc-norust    gcc  c    CONFIG_RUST=n                       c
 gcc-rust      gcc  rust -                                   rust
-llvm-nofgraph llvm rust CONFIG_FUNCTION_GRAPH_TRACER=n      none
+llvm-nofgraph llvm rust CONFIG_FUNCTION_GRAPH_TRACER=n,CONFIG_FPROBE=n none
 '
 
 need_space "$FGL_WORK" 8192
@@ -70,7 +72,7 @@ for name in "${names[@]}"; do
 	frag=$out/$name-fragment.config
 	{
 		cat "$FGL_REPO/kernel-config/common.config" "$FGL_REPO/kernel-config/$variant.config"
-		[ "$extra" = - ] || sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' <<<"$extra"
+		[ "$extra" = - ] || tr , '\n' <<<"$extra" | sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/'
 	} >"$frag"
 	key=$(printf '%s %s %s %s\n' "$(toolchain_key)" "$(series_key)" \
 		"$(hash_files "$frag" "$0")" "$cc" | sha256sum | cut -c1-16)
@@ -101,7 +103,10 @@ for name in "${names[@]}"; do
 	c) wants+=(CONFIG_FUNCTION_GRAPH_TRACER=y CONFIG_FGRAPH_LIFECYCLE_RUST=n) ;;
 	none) wants+=(CONFIG_FUNCTION_GRAPH_TRACER=n CONFIG_FGRAPH_LIFECYCLE_RUST=n) ;;
 	esac
-	[ "$extra" = - ] || wants+=("$extra")
+	if [ "$extra" != - ]; then
+		IFS=, read -ra more <<<"$extra"
+		wants+=("${more[@]}")
+	fi
 	if ! why=$(check_config "$bdir/.config" "${wants[@]}"); then
 		if [ "$name" = gcc-rust ]; then
 			# The kernel's own word: Documentation/rust/quick-start.rst

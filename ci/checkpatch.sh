@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 in_root "$0" "$@"
 
+lock_series
 src=$(series_source)
 bad=0
 for p in $(series_patches); do

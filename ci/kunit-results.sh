@@ -10,6 +10,7 @@
 in_root "$0" "$@"
 
 [ $# -eq 1 ] && [ -f "$1" ] || die "usage: ci/kunit-results.sh CONSOLE_LOG"
+lock_series
 src=$(series_source)
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT

@@ -169,6 +169,16 @@ apply_series() {
 	git -C "$dir" checkout -q -B fgraph-lifecycle "$commit"
 }
 
+# lock_series: hold the build lock until the calling script ends, before
+# reading the series tree: ci/check-bisect.sh moves that tree to each
+# prefix in turn, under the lock, for an hour. Call it after any
+# ci/build.sh, which takes the lock itself.
+lock_series() {
+	exec 9>"$FGL_WORK/build.lock"
+	flock 9
+	export FGL_BUILD_LOCKED=1
+}
+
 # The series applied at a fixed path, for builds: kbuild rebuilds only what
 # the changed patches touch.
 series_source() {
