@@ -52,17 +52,14 @@ variants=${FGL_VARIANTS:-rust c debug}
 # 31 minutes with their boots, side by side, on 2026-11-27). ftracetest's
 # cases run on c and rust, and on debug only in make torture.
 guest_jobs() {
-	local v
+	local v ftracetest=
+	[ "${FGL_TORTURE:-short}" = long ] && ftracetest=" ftracetest"
+	# The longest (debug) first
+	[[ " $variants " = *" debug "* ]] &&
+		printf '%s\n' "debug debug 1 smoke lifecycle torture" \
+			"debug-users debug 0 users$ftracetest bench"
 	for v in $variants; do
-		if [ "$v" != debug ]; then
-			echo "$v $v 1 $suites"
-		elif [ "${FGL_TORTURE:-short}" = long ]; then
-			echo "debug debug 1 smoke lifecycle torture"
-			echo "debug-users debug 0 users ftracetest bench"
-		else
-			echo "debug debug 1 smoke lifecycle torture"
-			echo "debug-users debug 0 users bench"
-		fi
+		[ "$v" = debug ] || echo "$v $v 1 $suites"
 	done
 }
 
@@ -109,7 +106,7 @@ guest_job() {
 	echo "$rc" >"$logs/guest-$name.rc"
 	log "$name: guest done in $(took "$t") since its build started"
 }
-mapfile -t guest_list < <(guest_jobs | awk '$1 ~ /^debug/ { print; next } { rest = rest $0 "\n" } END { printf "%s", rest }')
+mapfile -t guest_list < <(guest_jobs)
 running=0
 for g in "${guest_list[@]}"; do
 	if [ "$running" -ge "$jobs" ]; then
