@@ -39,6 +39,10 @@ sed -i '/^# Debian packaging:/,/^!\/debian\//d' "$src/.gitignore"
 sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$src/.gitignore"
 ! grep -qx '/\*' "$src/.gitignore" || die "could not drop Debian's '/*' from .gitignore"
 git -C "$src" init -q -b base
+# No automatic gc after the commit: git runs it detached, and it would
+# still be writing objects when the exit trap removes the directory.
+git -C "$src" config gc.auto 0
+git -C "$src" config maintenance.auto false
 git -C "$src" add -A -f
 git -C "$src" commit -q -m "Linux $FGL_BASE_VERSION (Debian linux-source-7.3 $pkgver)" \
 	-m "Imported from Debian's linux-source-7.3 tarball; the top-level
